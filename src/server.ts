@@ -1,0 +1,39 @@
+/** Starting Tandem: configuration, database (migrated), first-start operator, HTTP server. */
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { LocalBus } from './bus/index.ts';
+import type { Config } from './config/index.ts';
+import { buildApp } from './http/app.ts';
+import { ensureOperator } from './services/auth.ts';
+import type { Services } from './services/context.ts';
+import { openDatabase } from './store/db.ts';
+
+export interface Running {
+  services: Services;
+  app: FastifyInstance;
+  operator: { email: string; generatedPassword: string | null; created: boolean };
+  stop(): Promise<void>;
+}
+
+/** Opens the database and the services, without listening. */
+export async function openServices(config: Config): Promise<Services> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  return { db, bus: new LocalBus(), config };
+}
+
+export async function start(config: Config): Promise<Running> {
+  const services = await openServices(config);
+  const operator = await ensureOperator(services);
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["proxy-authorization"]', 'req.headers.cookie'] });
+  const app = await buildApp(services, { logger });
+  await app.listen({ port: config.httpPort, host: config.httpHost });
+  return {
+    services,
+    app,
+    operator,
+    async stop() {
+      await app.close();
+      await services.db.close();
+    },
+  };
+}

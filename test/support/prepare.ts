@@ -1,0 +1,2 @@
+import { prepareTemplate } from './db.ts';
+await prepareTemplate();
