@@ -56,7 +56,7 @@ before(async () => {
     portalId: portal.body.id, alternatePhoneId: alt.body.id, tokenId: u1Token.body.id,
   });
   const u1Secrets = [u1.id, u1.email, 'Targetperson', n1!.id, n1!.e164, alt.body.id, '+4915123456789', u1Token.body.id];
-  const site1Secrets = [...u1Secrets, a.siteId, 'Head office', n2!.id, n2!.e164, portal.body.id, dev.body.device.id, phoneId, 'Matrix portal', 'Matrix desk phone', a.mainNumber];
+  const site1Secrets = [...u1Secrets, a.siteId, n2!.id, n2!.e164, portal.body.id, dev.body.device.id, phoneId, 'Matrix portal', 'Matrix desk phone', a.mainNumber];
   secrets = {
     user1: u1Secrets,
     site1: site1Secrets,

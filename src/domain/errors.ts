@@ -49,6 +49,7 @@ export const ERRORS = {
   number_not_on_handset: { status: 409, title: 'The number is not logged into a handset' },
   phone_id_taken: { status: 409, title: 'A device with this Phone ID exists' },
   device_in_use: { status: 409, title: 'The device has a number logged in' },
+  handset_other_site: { status: 409, title: 'The handset belongs to another site than the number' },
   // Office Anywhere (§7)
   portal_number_in_use: { status: 409, title: 'The number is already an Office Anywhere portal number' },
   portal_number_assigned: { status: 409, title: 'The number is assigned to a user' },

@@ -29,6 +29,6 @@ export function assertActionable(n: NumberState): void {
   if (n.isMain) throw new AppError('number_is_main', `${n.e164} is the site's main number, which is read-only`);
   if (n.status !== 'active') {
     const why = n.status === 'reserved' ? 'reserved (not yet activated)' : 'pending (the system is applying a change)';
-    throw new AppError('number_not_active', `${n.e164} is ${why}; only active numbers can be changed`, null, { status: n.status });
+    throw new AppError('number_not_active', `${n.e164} is ${why}; only active numbers can be changed`, null, { numberStatus: n.status });
   }
 }

@@ -8,6 +8,7 @@ import { AppError, ERRORS, type ErrorCode } from '../../domain/errors.ts';
 export function problem(req: FastifyRequest, code: ErrorCode, detail: string, field: string | null = null, extra: Record<string, unknown> = {}) {
   const e = ERRORS[code];
   return {
+    ...extra, // first, so it can never replace a problem field
     type: `https://tandem.dev/problems/${code.replace(/_/g, '-')}`,
     title: e.title,
     status: e.status,
@@ -15,7 +16,6 @@ export function problem(req: FastifyRequest, code: ErrorCode, detail: string, fi
     code,
     ...(field ? { field } : {}),
     instance: `urn:tandem:request:${req.id}`,
-    ...extra,
   };
 }
 

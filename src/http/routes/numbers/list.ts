@@ -1,0 +1,19 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from '../../route.ts';
+import { listSiteNumbers } from '../../../services/numbers.ts';
+import { NumberSummary } from '../../schemas/numbers.ts';
+import { Id, ListQuery, PageOf } from '../../schemas/common.ts';
+
+export default defineRoute({
+  method: 'GET',
+  url: '/v1/sites/:siteId/numbers',
+  policy: { roles: ['operator', 'account_admin', 'site_admin'] },
+  schema: {
+    summary: "A site's numbers by number; q matches a fragment of the number or of the assigned-to text, case-insensitively",
+    tags: ['numbers'],
+    params: Type.Object({ siteId: Id }),
+    querystring: Type.Object({ ...ListQuery, q: Type.Optional(Type.String({ maxLength: 100 })) }),
+    response: { 200: PageOf(NumberSummary) },
+  },
+  handler: async ({ params, query, ctx }) => listSiteNumbers(ctx, params.siteId, { q: query.q, limit: query.limit ?? 50, cursor: query.cursor }),
+});
