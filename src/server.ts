@@ -5,6 +5,7 @@ import { LocalBus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
 import { buildApp } from './http/app.ts';
 import { ensureOperator } from './services/auth.ts';
+import { rollbackStaleHandsetLogins } from './services/handsets.ts';
 import type { Services } from './services/context.ts';
 import { openDatabase } from './store/db.ts';
 
@@ -27,11 +28,17 @@ export async function start(config: Config): Promise<Running> {
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["proxy-authorization"]', 'req.headers.cookie'] });
   const app = await buildApp(services, { logger });
   await app.listen({ port: config.httpPort, host: config.httpHost });
+  // Handset logins whose phone never fetched its configuration are rolled back (spec §6 pending).
+  const sweeper = setInterval(() => {
+    rollbackStaleHandsetLogins(services).catch((err: unknown) => app.log.error({ err }, 'handset login sweeper failed'));
+  }, Math.min(60, config.provisionTimeoutSeconds) * 1000);
+  sweeper.unref();
   return {
     services,
     app,
     operator,
     async stop() {
+      clearInterval(sweeper);
       await app.close();
       await services.db.close();
     },

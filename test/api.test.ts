@@ -104,6 +104,19 @@ describe('Idempotency-Key', () => {
     assert.equal(await accountSnapshot(h, a.accountId), snap);
   });
 
+  test('a stored answer keeps no secret shown once: the replay shows it redacted', async () => {
+    const key = `k-${uniq()}`;
+    const first = await h.call('POST', '/v1/api-tokens', { token: a.adminToken, body: { name: 'once' }, headers: { 'idempotency-key': key } });
+    assert.equal(first.status, 201);
+    assert.match(first.body.token, /^tdk_/);
+    const replay = await h.call('POST', '/v1/api-tokens', { token: a.adminToken, body: { name: 'once' }, headers: { 'idempotency-key': key } });
+    assert.equal(replay.status, 201);
+    assert.equal(replay.body.id, first.body.id);
+    assert.equal(replay.body.token, '[redacted]');
+    const stored = await h.db.owner((sql) => sql.query(`SELECT response::text AS r FROM idempotency_keys WHERE key = $1`, [key]));
+    assert.ok(!String(stored[0]!.r).includes(first.body.token));
+  });
+
   test('a refusal is replayed too, and keys are scoped per identity', async () => {
     const key = `k-${uniq()}`;
     const body = { name: 'Bad', timeZone: 'Nowhere/Land', mainNumber: nextNumber() };

@@ -1,26 +1,19 @@
-/** `tandem serve`: starts the API, docs and (once built) portal; demo data on first start unless --no-demo. */
+/** `tandem serve`: starts the API and docs; demo data on first start unless --no-demo. */
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
 import { start } from '../server.ts';
+import { DEMO_PASSWORD, loadDemo } from './demo-data.ts';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start Tandem (HTTP API, docs, portal)')
+    .description('start Tandem (HTTP API and docs); loads the demo data on first start')
     .option('--no-demo', 'do not load demo data on first start')
     .action(async (opts: { demo: boolean }) => {
       const config = loadConfig();
       const running = await start(config);
       const out = (s: string) => process.stdout.write(`${s}\n`);
-      if (opts.demo && running.operator.created) {
-        try {
-          const { loadDemo } = await import('./demo-data.ts');
-          const summary = await loadDemo(running.services, {});
-          out(`Demo data loaded: ${summary}`);
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-        }
-      }
+      if (opts.demo && running.operator.created) out(`Demo data loaded: ${await loadDemo(running.services, {})}`);
       const base = config.publicUrl;
       out('');
       out(`Tandem is running (${config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`})`);
@@ -30,6 +23,7 @@ export function registerServe(program: Command): void {
       out(`  Operator   ${running.operator.email}`);
       if (running.operator.generatedPassword) out(`  Password   ${running.operator.generatedPassword}   (shown once; set TANDEM_OPERATOR_PASSWORD to choose it)`);
       else if (running.operator.created) out('  Password   the one in TANDEM_OPERATOR_PASSWORD');
+      if (opts.demo && running.operator.created) out(`  Demo       every demo user signs in with the password ${DEMO_PASSWORD} (see: npx tandem accounts list)`);
       out('');
       const stop = async () => {
         await running.stop();

@@ -216,6 +216,8 @@ export async function assignUser(ctx: Ctx, numberId: string, userId: string): Pr
     // Looked up in the number's account only: a foreign user is as unknown as a missing one.
     const user = await getUser(tx.sql, accountId, userId);
     if (!user) throw new AppError('not_found', 'User was not found in this account', 'userId');
+    const { portal } = await numberLinks(tx.sql, accountId, row.id);
+    if (portal) throw new AppError('portal_number_in_use', `${row.e164} is the Office Anywhere portal number "${portal.name}"; delete the portal before assigning the number to a user`);
     const held = await numberOfUser(tx.sql, accountId, userId);
     if (held && held.id !== row.id) {
       throw new AppError('user_has_number', `${user.firstName} ${user.lastName} already has the number ${held.e164}; unassign it first`, 'userId', { number: held.e164, numberId: held.id });

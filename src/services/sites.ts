@@ -78,16 +78,16 @@ export async function deleteSite(ctx: Ctx, siteId: string): Promise<void> {
   await inAccount(ctx, async (tx) => {
     const before = await getSite(tx.sql, accountId, siteId);
     if (!before) throw notFound('Site');
-    const r = (await tx.sql.query<{ users: number; numbers: number; devices: number; sites: number }>(
+    const r = (await tx.sql.query<{ users: number; numbers: number; devices: number; portals: number; sites: number }>(
       `SELECT (SELECT count(*)::int FROM users WHERE account_id = $1 AND site_id = $2) AS users,
               (SELECT count(*)::int FROM numbers WHERE account_id = $1 AND site_id = $2 AND NOT is_main) AS numbers,
               (SELECT count(*)::int FROM devices WHERE account_id = $1 AND site_id = $2) AS devices,
+              (SELECT count(*)::int FROM oa_portals WHERE account_id = $1 AND site_id = $2) AS portals,
               (SELECT count(*)::int FROM sites WHERE account_id = $1) AS sites`, [accountId, siteId]))[0]!;
-    if (r.users + r.numbers + r.devices > 0) {
-      throw new AppError('site_in_use', `The site still has ${r.users} user(s), ${r.numbers} number(s) besides its main number and ${r.devices} device(s); move or delete them first`);
+    if (r.users + r.numbers + r.devices + r.portals > 0) {
+      throw new AppError('site_in_use', `The site still has ${r.users} user(s), ${r.numbers} number(s) besides its main number, ${r.devices} device(s) and ${r.portals} Office Anywhere portal(s) scoped to it; move or delete them first`);
     }
     if (r.sites <= 1) throw new AppError('site_in_use', 'An account keeps at least one site');
-    await tx.sql.query(`DELETE FROM oa_portals WHERE account_id = $1 AND site_id = $2`, [accountId, siteId]);
     await tx.sql.query(`DELETE FROM site_admin_sites WHERE account_id = $1 AND site_id = $2`, [accountId, siteId]);
     await tx.sql.query(`DELETE FROM numbers WHERE account_id = $1 AND site_id = $2 AND is_main`, [accountId, siteId]);
     await tx.sql.query(`DELETE FROM sites WHERE account_id = $1 AND id = $2`, [accountId, siteId]);

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { redact } from '../../domain/secrets.ts';
 import type { Services } from '../../services/context.ts';
 import { sendProblem } from './errors.ts';
 
@@ -15,6 +16,19 @@ declare module 'fastify' {
 }
 
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * What is kept for replays: the answer with secrets shown once (SIP passwords, API tokens) redacted,
+ * so a stored answer never holds a secret and a replay never shows it a second time.
+ */
+function storedResponse(payload: unknown): string | null {
+  if (typeof payload !== 'string' || payload.length === 0) return null;
+  try {
+    return JSON.stringify(redact(JSON.parse(payload)));
+  } catch {
+    return null;
+  }
+}
 
 export function registerIdempotency(app: FastifyInstance, s: Services): void {
   app.decorateRequest('idempotency', null);
@@ -50,7 +64,7 @@ export function registerIdempotency(app: FastifyInstance, s: Services): void {
       reply.statusCode >= 500
         ? sql.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2`, [idem.scope, idem.key])
         : sql.query(`UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE scope = $1 AND key = $2`,
-            [idem.scope, idem.key, reply.statusCode, typeof payload === 'string' && payload.length > 0 ? payload : null]),
+            [idem.scope, idem.key, reply.statusCode, storedResponse(payload)]),
     );
     return payload;
   });
