@@ -1,6 +1,7 @@
 /**
  * The `tandem` CLI (spec §13 "CLI: … create and inspect accounts, seed demo data, import users and
- * numbers"), run for real as a subprocess on an embedded database in a temporary data directory:
+ * numbers"), run for real as a subprocess on an embedded database in a temporary data directory (or,
+ * when DATABASE_URL is set, on a fresh database of that PostgreSQL server):
  * the demo data set, its credentials file, the accounts commands, and the CSV imports with good and
  * bad rows — and that running an import again changes nothing.
  */
@@ -13,12 +14,11 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { digestHa1 } from '../src/domain/digest.ts';
 import { openDatabase, type Database } from '../src/store/db.ts';
+import { freshServerDatabase } from './support/db.ts';
 import { CREDENTIALS_HEADER, DEMO_PASSWORD } from '../src/cli/demo-data.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const skip = process.env.DATABASE_URL
-  ? 'the CLI subprocesses use an embedded database in a temporary directory; with DATABASE_URL set they would write to the shared server'
-  : false;
+let server: Awaited<ReturnType<typeof freshServerDatabase>> = null;
 
 let dir: string;
 const OPERATOR_PASSWORD = 'operator password 1';
@@ -29,7 +29,8 @@ interface Run { code: number | null; stdout: string; stderr: string }
 /** Runs `tandem <args>` as a subprocess on the temporary data directory. */
 function tandem(...args: string[]): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, TANDEM_DATA_DIR: path.join(dir, 'data'), TANDEM_OPERATOR_PASSWORD: OPERATOR_PASSWORD, TANDEM_LOG_LEVEL: 'silent' };
-  delete env.DATABASE_URL;
+  if (server) env.DATABASE_URL = server.url;
+  else delete env.DATABASE_URL;
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -43,7 +44,7 @@ function tandem(...args: string[]): Promise<Run> {
 
 /** Opens the CLI's database in this process (only while no CLI subprocess runs: PGlite is single-process). */
 async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl: null, dataDir: path.join(dir, 'data') });
+  const db = await openDatabase({ databaseUrl: server?.url ?? null, dataDir: path.join(dir, 'data') });
   try {
     return await fn(db);
   } finally {
@@ -64,8 +65,9 @@ async function importState(db: Database): Promise<{ audit: number; rows: string 
   return { audit, rows: parts.join('\n') };
 }
 
-describe('tandem CLI', { skip }, () => {
-  before(() => {
+describe('tandem CLI', () => {
+  before(async () => {
+    server = await freshServerDatabase();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-cli-'));
     fs.writeFileSync(path.join(dir, 'users.csv'), [
       'site,first_name,last_name,email,extension,role',
@@ -87,8 +89,9 @@ describe('tandem CLI', { skip }, () => {
       'München,+498921094401,reserved',
     ].join('\n'));
   });
-  after(() => {
+  after(async () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await server?.drop();
   });
 
   test('demo loads the data set, prints how to sign in and writes the credentials file', { timeout: 120_000 }, async () => {

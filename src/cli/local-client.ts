@@ -4,6 +4,9 @@
  * `app.inject`, signed in as the operator and acting inside an account with the `Tandem-Account`
  * header — so every write passes the same validation, rules and audit as a write through the API.
  */
+import type { Static } from '@sinclair/typebox';
+import type { Account, Site, User } from '../http/schemas/tenancy.ts';
+import type { NumberSummary } from '../http/schemas/numbers.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config/index.ts';
 import { buildApp } from '../http/app.ts';
@@ -186,50 +189,11 @@ export function reportOperator(c: LocalClient, out: (s: string) => void): void {
   }
 }
 
-// The shapes of the API objects the CLI reads (see src/http/schemas/*.ts for the full schemas).
-
-export interface ApiAccount {
-  id: string;
-  name: string;
-  country: string;
-  extMinLength: number;
-  extMaxLength: number;
-  sipDomain: string;
-  createdAt: string;
-}
-
-export interface ApiSite {
-  id: string;
-  accountId: string;
-  name: string;
-  timeZone: string;
-  address: string;
-  mainNumber: string | null;
-}
-
-export interface ApiUser {
-  id: string;
-  siteId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  extension: string | null;
-  role: 'account_admin' | 'site_admin' | 'user';
-  officeAnywhereEnabled: boolean;
-  number: string | null;
-  adminSiteIds: string[];
-  hasPassword: boolean;
-}
-
-export interface ApiNumber {
-  id: string;
-  e164: string;
-  status: 'reserved' | 'active' | 'pending';
-  isMain: boolean;
-  siteId?: string;
-  userId?: string | null;
-  assignedTo?: unknown;
-}
+// The API objects the CLI reads: the route schemas' own types.
+export type ApiAccount = Static<typeof Account>;
+export type ApiSite = Static<typeof Site>;
+export type ApiUser = Static<typeof User>;
+export type ApiNumber = Static<typeof NumberSummary>;
 
 /** An account named by its id or by its exact name (case-insensitive). */
 export async function resolveAccount(c: LocalClient, ref: string): Promise<ApiAccount> {

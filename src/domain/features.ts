@@ -217,19 +217,10 @@ export function checkCliNumber(e164: string, candidate: CliCandidate | null, sit
 }
 
 /** Features as the API shows them: the authorization code only as `enabled`, never the code. */
-export interface FeatureView {
-  forwardAlways: string | null;
-  forwardBusy: string | null;
-  forwardNoAnswer: string | null;
-  noAnswerRingSeconds: number;
-  voicemail: boolean;
-  voicemailToEmail: string | null;
-  hideCallerId: boolean;
-  callWaiting: boolean;
-  doNotDisturb: boolean;
+export type FeatureView = Omit<FeatureState, 'cliNumber' | 'authCodeEnabled'> & {
   cli: { enabled: boolean; number: string | null };
   authorizationCode: { enabled: boolean };
-}
+};
 
 export const featureView = (f: FeatureState): FeatureView => ({
   forwardAlways: f.forwardAlways,

@@ -57,26 +57,41 @@ export async function prepareTemplate(): Promise<void> {
   fs.renameSync(tmp, templateFile());
 }
 
+/**
+ * On a PostgreSQL server: a new database created from the migrated template, with its URL (for a
+ * subprocess) and a function that drops it. Null on the embedded database.
+ */
+export async function freshServerDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const url = serverUrl();
+  if (!url) return null;
+  const name = `tandem_t_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDbName()}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: withDb(url, name),
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await c.end();
+    },
+  };
+}
+
 /** A fresh, migrated, empty database for one test file. */
 export async function freshDatabase(): Promise<Database> {
-  const url = serverUrl();
-  if (url) {
-    const name = `tandem_t_${crypto.randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDbName()}`);
-    } finally {
-      await admin.end();
-    }
-    const db = PgDatabase.open(withDb(url, name), 5);
+  const server = await freshServerDatabase();
+  if (server) {
+    const db = PgDatabase.open(server.url, 5);
     const close = db.close.bind(db);
     db.close = async () => {
       await close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
-      await c.end();
+      await server.drop();
     };
     return db;
   }

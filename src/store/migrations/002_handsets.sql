@@ -1,4 +1,4 @@
--- 003 — Handsets (spec §6): platform-wide Phone ID look-ups answered without exposing another
+-- 002 — Handsets (spec §6): platform-wide Phone ID look-ups answered without exposing another
 -- account's row, the server secret that signs HTTP Digest nonces of device authentication, and the
 -- index the stale handset-login sweeper reads.
 
