@@ -55,24 +55,19 @@ export interface LoginResult {
 
 /** Portal sign-in. The same answer for an unknown e-mail and a wrong password. */
 export async function login(s: Services, email: string, password: string): Promise<LoginResult> {
-  const found = await s.db.operator(async (sql) => {
-    const op = (await sql.query<{ id: string; email: string; password_hash: string }>(`SELECT id, email, password_hash FROM operators WHERE lower(email) = lower($1)`, [email]))[0];
-    if (op) return { type: 'operator' as const, id: op.id, email: op.email, hash: op.password_hash, role: 'operator' as Role, accountId: null };
-    const u = (await sql.query<{ id: string; email: string; password_hash: string | null; role: Role; account_id: string }>(
-      `SELECT id, email, password_hash, role, account_id FROM users WHERE lower(email) = lower($1)`, [email]))[0];
-    if (u && u.password_hash) return { type: 'user' as const, id: u.id, email: u.email, hash: u.password_hash, role: u.role, accountId: u.account_id };
-    return null;
-  });
+  const found = (await s.db.identity((sql) =>
+    sql.query<{ kind: 'operator' | 'user'; id: string; email: string; password_hash: string; role: Role; account_id: string | null }>(
+      `SELECT * FROM tandem_login_identity($1)`, [email])))[0];
   // Hash anyway when nobody matched, so timing does not tell whether an address exists.
-  const ok = found ? await verifySecret(found.hash, password) : (await hashSecret(password), false);
+  const ok = found ? await verifySecret(found.password_hash, password) : (await hashSecret(password), false);
   if (!found || !ok) throw new AppError('invalid_credentials', 'E-mail or password is wrong', 'password');
   const token = newToken('tds');
   const expiresAt = new Date(Date.now() + s.config.sessionTtlHours * 3600_000).toISOString();
   await s.db.identity((sql) =>
     sql.query(`INSERT INTO auth_tokens (id, token_hash, kind, operator_id, user_id, account_id, expires_at) VALUES ($1, $2, 'session', $3, $4, $5, $6)`,
-      [newId(), tokenHash(token), found.type === 'operator' ? found.id : null, found.type === 'user' ? found.id : null, found.accountId, expiresAt]),
+      [newId(), tokenHash(token), found.kind === 'operator' ? found.id : null, found.kind === 'user' ? found.id : null, found.account_id, expiresAt]),
   );
-  return { token, expiresAt, identity: { type: found.type, id: found.id, role: found.role, accountId: found.accountId, email: found.email } };
+  return { token, expiresAt, identity: { type: found.kind, id: found.id, role: found.role, accountId: found.account_id, email: found.email } };
 }
 
 export async function logout(s: Services, tokenId: string): Promise<void> {
