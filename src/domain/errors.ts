@@ -56,6 +56,16 @@ export const ERRORS = {
   portal_number_immutable: { status: 400, title: "A portal number's own number cannot be edited" },
   alternate_phone_exists: { status: 409, title: 'The user already lists this alternate phone' },
   alternate_phone_is_office_number: { status: 409, title: 'An alternate phone must be outside the account' },
+  // federation (§8)
+  federation_full: { status: 409, title: 'A federation has at most 10 accounts' },
+  federation_state: { status: 409, title: 'The federation is not in a state that allows this' },
+  consent_text_mismatch: { status: 400, title: 'The consent text is not the one the API gave' },
+  extension_collision: { status: 409, title: 'The extension is used in a federated account with extension dialing' },
+  federation_collisions: { status: 409, title: 'Extensions collide between member accounts' },
+  policy_widening_needs_consent: { status: 409, title: 'Sharing more needs fresh consent' },
+  already_member: { status: 409, title: 'The account is already a member' },
+  not_federated: { status: 409, title: 'The accounts share no federation that allows this' },
+  prefix_collision: { status: 409, title: 'The prefix collides with an extension or another prefix' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

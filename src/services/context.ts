@@ -44,7 +44,7 @@ export interface AuditEntry {
 export interface Tx {
   sql: Sql;
   audit(entry: AuditEntry): Promise<void>;
-  emit(type: string, id: string): void;
+  emit(type: string, id: string, data?: Record<string, unknown>): void;
 }
 
 async function writeAudit(sql: Sql, ctx: Ctx, accountId: string | null, e: AuditEntry): Promise<void> {
@@ -57,11 +57,11 @@ async function writeAudit(sql: Sql, ctx: Ctx, accountId: string | null, e: Audit
 }
 
 async function runTx<T>(ctx: Ctx, accountId: string | null, open: (fn: (sql: Sql) => Promise<T>) => Promise<T>, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const events: { type: string; id: string }[] = [];
+  const events: { type: string; id: string; data?: Record<string, unknown> }[] = [];
   const result = await open((sql) =>
-    fn({ sql, audit: (e) => writeAudit(sql, ctx, accountId, e), emit: (type, id) => void events.push({ type, id }) }),
+    fn({ sql, audit: (e) => writeAudit(sql, ctx, accountId, e), emit: (type, id, data) => void events.push({ type, id, ...(data ? { data } : {}) }) }),
   );
-  for (const e of events) ctx.bus.publish({ type: e.type, accountId, id: e.id });
+  for (const e of events) await ctx.bus.publish({ type: e.type, accountId, id: e.id, ...(e.data ? { data: e.data } : {}) });
   return result;
 }
 
