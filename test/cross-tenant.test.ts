@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadRoutes } from '../src/http/app.ts';
 import type { RouteDef } from '../src/http/route.ts';
+import { federate } from './support/federation.ts';
 import { accountSnapshot, activeNumbers, harness, makeAccount, makeUser, uniq, type Harness, type TenantFixture } from './support/harness.ts';
 
 /** Routes any caller may use without credentials; everything else must name roles. */
@@ -51,16 +52,19 @@ before(async () => {
   const alt = await h.call('POST', `/v1/users/${u1.id}/alternate-phones`, { token: a.adminToken, body: { number: '+4915123456789', label: 'Matrix mobile' } });
   assert.equal(alt.status, 201, alt.text);
   const u1Token = await h.call('POST', '/v1/api-tokens', { token: u1.token, body: { name: 'u1 token' } });
+  // A federation of A with a third account (never with B, whose admin is one of the foreign identities).
+  const c = await makeAccount(h, { name: `Matrix Gamma ${uniq()}` });
+  const federationId = await federate(h, [a, c], { preset: 'federated', name: 'Matrix federation' });
   Object.assign(A, {
     accountId: a.accountId, siteId: a.siteId, userId: u1.id, numberId: n1!.id, deviceId: dev.body.device.id, phoneId: dev.body.device.phoneId,
-    portalId: portal.body.id, alternatePhoneId: alt.body.id, tokenId: u1Token.body.id,
+    portalId: portal.body.id, alternatePhoneId: alt.body.id, tokenId: u1Token.body.id, federationId,
   });
   const u1Secrets = [u1.id, u1.email, 'Targetperson', n1!.id, n1!.e164, alt.body.id, '+4915123456789', u1Token.body.id];
   const site1Secrets = [...u1Secrets, a.siteId, n2!.id, n2!.e164, portal.body.id, dev.body.device.id, phoneId, 'Matrix portal', 'Matrix desk phone', a.mainNumber];
   secrets = {
     user1: u1Secrets,
     site1: site1Secrets,
-    account: [...site1Secrets, a.accountId, a.domain, 'Matrix Alpha', site2.body.id, 'Matrix Second Site', u2.email, sa.email, a.adminId],
+    account: [...site1Secrets, a.accountId, a.domain, 'Matrix Alpha', site2.body.id, 'Matrix Second Site', u2.email, sa.email, a.adminId, federationId, 'Matrix federation', 'Matrix Gamma'],
   };
   const bUser = await makeUser(h, b);
   identities = [
@@ -95,7 +99,8 @@ test('every route refuses foreign identities and leaks nothing', async () => {
       failures.push(`${key}: the matrix has no fixture for :${missing.join(', :')} — add one`);
       continue;
     }
-    const url = r.url.replace(/:(\w+)/g, (_m, p: string) => A[p]!);
+    const query = (r.schema.querystring as { examples?: Record<string, string>[] } | undefined)?.examples?.[0];
+    const url = r.url.replace(/:(\w+)/g, (_m, p: string) => A[p]!) + (query ? `?${new URLSearchParams(query).toString()}` : '');
     const examples = (r.schema.body as { examples?: unknown[] } | undefined)?.examples;
     if (r.schema.body && !examples?.length) {
       failures.push(`${key}: the body schema has no example`);

@@ -66,6 +66,7 @@ export const ERRORS = {
   already_member: { status: 409, title: 'The account is already a member' },
   not_federated: { status: 409, title: 'The accounts share no federation that allows this' },
   prefix_collision: { status: 409, title: 'The prefix collides with an extension or another prefix' },
+  call_rule_name_taken: { status: 409, title: 'A call rule with this name exists in the account' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -94,3 +94,55 @@ export function consentText(f: { name: string; round: number }, own: string, oth
   return `On behalf of ${own}, I consent to federation "${f.name}" (round ${f.round}) with ${others.sort().join(', ')}. `
     + `I acknowledge that all users of ${own} become visible to all users of every member account, and that these are shared: ${shared || 'nothing beyond membership'}.`;
 }
+
+export type DepartureAction = 'leave' | 'remove' | 'dissolve';
+
+/** What a departure or dissolution stops (spec §8 "impact preview"); the same value drives the change. */
+export interface Impact {
+  action: DepartureAction;
+  /** The departing account (leave, remove); null for dissolve. */
+  accountId: string | null;
+  /** Per account: how many of its users lose sight of the users of which accounts. */
+  visibility: { accountId: string; name: string; users: number; loseSightOf: string[] }[];
+  /** Pairs of accounts that can no longer dial each other's extensions. */
+  extensionReach: { accountId: string; name: string; loseReachOf: string[] }[];
+  /** Organization Connect rules that will stop working, per account (counts; names for the caller's own). */
+  organizationConnect: { accountId: string; rules: number; ruleNames: string[] }[];
+}
+
+/**
+ * The impact of a departure, from the federation's policy, its active members, and what other
+ * federations still grant between each pair (`remaining`). Pure: the preview and the change share it.
+ */
+export function computeImpact(input: {
+  action: DepartureAction;
+  departing: string | null;
+  policy: FederationPolicy;
+  members: { accountId: string; name: string }[];
+  remaining: { a: string; b: string; directory: boolean; extensionDialing: boolean }[];
+  userCounts: Map<string, number>;
+}): Omit<Impact, 'organizationConnect'> {
+  const names = new Map(input.members.map((m) => [m.accountId, m.name]));
+  const affected = input.remaining.filter((p) => input.departing === null || p.a === input.departing || p.b === input.departing);
+  const sight = new Map<string, Set<string>>();
+  const reach = new Map<string, Set<string>>();
+  const add = (m: Map<string, Set<string>>, x: string, y: string) => (m.get(x) ?? m.set(x, new Set()).get(x)!).add(y);
+  for (const p of affected) {
+    if (input.policy.directory && !p.directory) {
+      add(sight, p.a, p.b);
+      add(sight, p.b, p.a);
+    }
+    if (input.policy.extensionDialing && !p.extensionDialing) {
+      add(reach, p.a, p.b);
+      add(reach, p.b, p.a);
+    }
+  }
+  const label = (ids: Set<string>) => [...ids].map((id) => names.get(id) ?? id).sort();
+  const order = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  return {
+    action: input.action,
+    accountId: input.departing,
+    visibility: [...sight].map(([id, others]) => ({ accountId: id, name: names.get(id) ?? id, users: input.userCounts.get(id) ?? 0, loseSightOf: label(others) })).sort(order),
+    extensionReach: [...reach].map(([id, others]) => ({ accountId: id, name: names.get(id) ?? id, loseReachOf: label(others) })).sort(order),
+  };
+}

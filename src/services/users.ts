@@ -9,6 +9,7 @@ import { checkEmail, checkExtension, checkName, checkUserLimit } from '../domain
 import type { Sql } from '../store/db.ts';
 import { countUsers, getSite, lockAccount, type Account } from '../store/repos/accounts.ts';
 import { extensionOwner, setExtension } from '../store/repos/extensions.ts';
+import { federatedExtensionOwner } from '../store/repos/federations.ts';
 import { emailTaken, getUser, listUsers as listUsersRepo, toUser, userSortKey, type User } from '../store/repos/users.ts';
 import { decodeCursor, toPage, type Page } from '../store/pagination.ts';
 import { accountOf, adminsSite, inAccount, isAdmin, type Ctx, type Tx } from './context.ts';
@@ -37,6 +38,11 @@ export async function claimExtension(sql: Sql, account: Account, ext: string, fi
   if (owner && !(self && owner.targetType === self.type && owner.targetId === self.id)) {
     const what = owner.targetType === 'user' ? 'a user' : owner.targetType === 'oa_portal' ? 'an Office Anywhere portal number' : `a ${owner.targetType.replace('_', ' ')}`;
     throw new AppError('extension_taken', `Extension ${ext} is already used by ${what} in this account`, field, { usedBy: owner });
+  }
+  // Spec §8: with plain extension dialing across a federation, an extension must be unique across it.
+  const other = await federatedExtensionOwner(sql, account.id, ext);
+  if (other) {
+    throw new AppError('extension_collision', `Extension ${ext} is used in ${other.accountName}, which this account dials by plain extension through a federation`, field, { accountId: other.accountId, accountName: other.accountName });
   }
 }
 

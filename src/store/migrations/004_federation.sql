@@ -63,13 +63,13 @@ CREATE FUNCTION tandem_my_federations() RETURNS SETOF uuid
 
 ALTER TABLE federations ENABLE ROW LEVEL SECURITY;
 CREATE POLICY involved ON federations
-  USING (tandem_is_operator() OR id IN (SELECT tandem_my_federations()))
+  USING (tandem_is_operator() OR proposed_by_account = tandem_account() OR id IN (SELECT tandem_my_federations()))
   WITH CHECK (tandem_is_operator() OR proposed_by_account = tandem_account() OR id IN (SELECT tandem_my_federations()));
 GRANT SELECT, INSERT, UPDATE ON federations TO tandem_app;
 
 ALTER TABLE federation_members ENABLE ROW LEVEL SECURITY;
 CREATE POLICY involved ON federation_members
-  USING (tandem_is_operator() OR federation_id IN (SELECT tandem_my_federations()))
+  USING (tandem_is_operator() OR account_id = tandem_account() OR federation_id IN (SELECT tandem_my_federations()))
   WITH CHECK (tandem_is_operator() OR account_id = tandem_account() OR federation_id IN (SELECT tandem_my_federations()));
 GRANT SELECT, INSERT, UPDATE ON federation_members TO tandem_app;
 
@@ -143,6 +143,44 @@ CREATE FUNCTION tandem_federated_extension_owner(p_account uuid, p_extension tex
      WHERE g.extension_dialing
      ORDER BY g.account_name LIMIT 1
   $$;
+
+/*
+ * Extensions used in more than one current member account of `p_federation` (spec §8 collisions),
+ * with what each points at. Only a member (current or former) may ask.
+ */
+CREATE FUNCTION tandem_federation_collisions(p_federation uuid)
+  RETURNS TABLE (extension text, account_id uuid, account_name text, target_type text, target_id uuid, label text)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    WITH members AS (
+      SELECT account_id FROM federation_members WHERE federation_id = p_federation AND status IN ('pending', 'active')
+    ), dup AS (
+      SELECT x.extension FROM extensions x JOIN members m ON m.account_id = x.account_id
+       GROUP BY x.extension HAVING count(DISTINCT x.account_id) > 1
+    )
+    SELECT x.extension, x.account_id, a.name, x.target_type, x.target_id,
+           coalesce(u.first_name || ' ' || u.last_name, p.name, x.target_type)
+      FROM extensions x
+      JOIN members m ON m.account_id = x.account_id
+      JOIN dup d ON d.extension = x.extension
+      JOIN accounts a ON a.id = x.account_id
+      LEFT JOIN users u ON x.target_type = 'user' AND u.id = x.target_id
+      LEFT JOIN oa_portals p ON x.target_type = 'oa_portal' AND p.id = x.target_id
+     WHERE tandem_is_operator() OR p_federation IN (SELECT tandem_my_federations())
+     ORDER BY x.extension, a.name, x.account_id
+  $$;
+
+/* How many users each account has, for accounts that share a federation with the current one. */
+CREATE FUNCTION tandem_federated_user_counts(p_accounts uuid[]) RETURNS TABLE (account_id uuid, users integer)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    SELECT a.id, (SELECT count(*)::int FROM users u WHERE u.account_id = a.id)
+      FROM accounts a
+     WHERE a.id = ANY(p_accounts)
+       AND (a.id = tandem_account() OR tandem_is_operator() OR EXISTS (
+            SELECT 1 FROM federation_members mine JOIN federation_members theirs ON theirs.federation_id = mine.federation_id
+             WHERE mine.account_id = tandem_account() AND theirs.account_id = a.id))
+  $$;
+
+GRANT EXECUTE ON FUNCTION tandem_federation_collisions(uuid), tandem_federated_user_counts(uuid[]) TO tandem_app;
 
 GRANT EXECUTE ON FUNCTION tandem_my_federations(), tandem_account_card(uuid), tandem_account_by_domain(text), tandem_grants(uuid),
   tandem_federated_extension_owner(uuid, text), tandem_remaining_links(uuid) TO tandem_app;
