@@ -21,7 +21,12 @@ let a: TenantFixture;
 let b: TenantFixture;
 const A: Record<string, string> = {}; // path parameter → A's object
 let secrets: { account: string[]; site1: string[]; user1: string[] };
-let identities: { name: string; token: string | null; forbidden: () => string[] }[];
+let identities: { name: string; token: string | null; sameAccount: boolean; forbidden: () => string[] }[];
+/**
+ * The directory card of a colleague (id, name, e-mail, number) is what the directory exists to show
+ * inside one account (spec §8 Directory): for the directory routes, identities of account A may see it.
+ */
+let directoryCard: string[] = [];
 
 async function apiToken(h: Harness, sessionToken: string): Promise<string> {
   const r = await h.call('POST', '/v1/api-tokens', { token: sessionToken, body: { name: 'matrix' } });
@@ -55,24 +60,28 @@ before(async () => {
   // A federation of A with a third account (never with B, whose admin is one of the foreign identities).
   const c = await makeAccount(h, { name: `Matrix Gamma ${uniq()}` });
   const federationId = await federate(h, [a, c], { preset: 'federated', name: 'Matrix federation' });
+  const rule = await h.call('POST', '/v1/call-rules', { token: a.adminToken, body: { name: 'Matrix rule', dialPlan: 'national' } });
+  assert.equal(rule.status, 201, rule.text);
+  assert.equal((await h.call('PUT', `/v1/call-rules/${rule.body.id}/users`, { token: a.adminToken, body: { userIds: [u1.id] } })).status, 200);
   Object.assign(A, {
     accountId: a.accountId, siteId: a.siteId, userId: u1.id, numberId: n1!.id, deviceId: dev.body.device.id, phoneId: dev.body.device.phoneId,
-    portalId: portal.body.id, alternatePhoneId: alt.body.id, tokenId: u1Token.body.id, federationId,
+    portalId: portal.body.id, alternatePhoneId: alt.body.id, tokenId: u1Token.body.id, federationId, ruleId: rule.body.id,
   });
   const u1Secrets = [u1.id, u1.email, 'Targetperson', n1!.id, n1!.e164, alt.body.id, '+4915123456789', u1Token.body.id];
+  directoryCard = [u1.id, u1.email, 'Targetperson', n1!.e164];
   const site1Secrets = [...u1Secrets, a.siteId, n2!.id, n2!.e164, portal.body.id, dev.body.device.id, phoneId, 'Matrix portal', 'Matrix desk phone', a.mainNumber];
   secrets = {
     user1: u1Secrets,
     site1: site1Secrets,
-    account: [...site1Secrets, a.accountId, a.domain, 'Matrix Alpha', site2.body.id, 'Matrix Second Site', u2.email, sa.email, a.adminId, federationId, 'Matrix federation', 'Matrix Gamma'],
+    account: [...site1Secrets, a.accountId, a.domain, 'Matrix Alpha', site2.body.id, 'Matrix Second Site', u2.email, sa.email, a.adminId, federationId, 'Matrix federation', 'Matrix Gamma', rule.body.id, 'Matrix rule'],
   };
   const bUser = await makeUser(h, b);
   identities = [
-    { name: 'admin of another account', token: await apiToken(h, b.adminToken), forbidden: () => secrets.account },
-    { name: 'user of another account', token: await apiToken(h, bUser.token), forbidden: () => secrets.account },
-    { name: 'site admin of another site', token: await apiToken(h, sa.token), forbidden: () => secrets.site1 },
-    { name: 'a user acting on another user', token: await apiToken(h, u2.token), forbidden: () => secrets.user1 },
-    { name: 'no credentials', token: null, forbidden: () => secrets.account },
+    { name: 'admin of another account', token: await apiToken(h, b.adminToken), sameAccount: false, forbidden: () => secrets.account },
+    { name: 'user of another account', token: await apiToken(h, bUser.token), sameAccount: false, forbidden: () => secrets.account },
+    { name: 'site admin of another site', token: await apiToken(h, sa.token), sameAccount: true, forbidden: () => secrets.site1 },
+    { name: 'a user acting on another user', token: await apiToken(h, u2.token), sameAccount: true, forbidden: () => secrets.user1 },
+    { name: 'no credentials', token: null, sameAccount: false, forbidden: () => secrets.account },
   ];
 });
 after(async () => h?.close());
@@ -115,7 +124,8 @@ test('every route refuses foreign identities and leaks nothing', async () => {
       if (id.token === null && res.status !== 401) failures.push(`${key} [${id.name}]: ${res.status} instead of 401`);
       if (namesA && ![401, 403, 404].includes(res.status)) failures.push(`${key} [${id.name}]: answered ${res.status}, not refused — ${res.text.slice(0, 200)}`);
       if (res.status >= 500) failures.push(`${key} [${id.name}]: server error ${res.text.slice(0, 200)}`);
-      const leaked = id.forbidden().filter((s) => res.text.includes(s));
+      const visible = id.sameAccount && r.url.startsWith('/v1/directory') ? directoryCard : [];
+      const leaked = id.forbidden().filter((s) => !visible.includes(s) && res.text.includes(s));
       if (leaked.length > 0) failures.push(`${key} [${id.name}]: body carries foreign data ${JSON.stringify(leaked)}`);
       if ((await accountSnapshot(h, a.accountId)) !== snapBefore) failures.push(`${key} [${id.name}]: account A's data changed`);
     }

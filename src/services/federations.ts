@@ -267,16 +267,12 @@ async function impactOf(tx: Tx, l: Loaded, action: DepartureAction, departing: s
 /** Organization Connect rules of the acting account whose destination loses extension reach. */
 async function organizationConnectImpact(tx: Tx, accountId: string, lost: Impact['extensionReach']): Promise<Impact['organizationConnect']> {
   const mine = lost.find((x) => x.accountId === accountId);
-  if (!mine || !(await hasTable(tx, 'call_rule_prefixes'))) return [];
+  if (!mine) return [];
   const lostIds = lost.filter((x) => mine.loseReachOf.includes(x.name)).map((x) => x.accountId);
   const rules = await tx.sql.query<{ name: string }>(
     `SELECT DISTINCT r.name FROM call_rules r JOIN call_rule_prefixes p ON p.rule_id = r.id AND p.account_id = r.account_id
       WHERE r.account_id = $1 AND p.destination_account_id = ANY($2::uuid[]) ORDER BY r.name`, [accountId, lostIds]);
   return rules.length > 0 ? [{ accountId, rules: rules.length, ruleNames: rules.map((r) => r.name) }] : [];
-}
-
-async function hasTable(tx: Tx, name: string): Promise<boolean> {
-  return (await tx.sql.query(`SELECT 1 FROM pg_tables WHERE tablename = $1`, [name])).length > 0;
 }
 
 function departing(l: Loaded, action: DepartureAction, target: string | null): string | null {

@@ -10,6 +10,7 @@ import type { Sql } from '../store/db.ts';
 import { countUsers, getSite, lockAccount, type Account } from '../store/repos/accounts.ts';
 import { extensionOwner, setExtension } from '../store/repos/extensions.ts';
 import { federatedExtensionOwner } from '../store/repos/federations.ts';
+import { assertExtensionClearOfPrefixes } from './call-rules.ts';
 import { emailTaken, getUser, listUsers as listUsersRepo, toUser, userSortKey, type User } from '../store/repos/users.ts';
 import { decodeCursor, toPage, type Page } from '../store/pagination.ts';
 import { accountOf, adminsSite, inAccount, isAdmin, type Ctx, type Tx } from './context.ts';
@@ -39,6 +40,7 @@ export async function claimExtension(sql: Sql, account: Account, ext: string, fi
     const what = owner.targetType === 'user' ? 'a user' : owner.targetType === 'oa_portal' ? 'an Office Anywhere portal number' : `a ${owner.targetType.replace('_', ' ')}`;
     throw new AppError('extension_taken', `Extension ${ext} is already used by ${what} in this account`, field, { usedBy: owner });
   }
+  await assertExtensionClearOfPrefixes(sql, account.id, ext, field);
   // Spec §8: with plain extension dialing across a federation, an extension must be unique across it.
   const other = await federatedExtensionOwner(sql, account.id, ext);
   if (other) {

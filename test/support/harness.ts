@@ -134,7 +134,8 @@ export async function activeNumbers(h: Harness, t: TenantFixture, count: number,
 
 /** Every row of the account in every tenant table, as one comparable string (for "nothing changed"). */
 export async function accountSnapshot(h: Harness, accountId: string): Promise<string> {
-  const tables = ['accounts', 'sites', 'users', 'site_admin_sites', 'extensions', 'numbers', 'number_features', 'devices', 'oa_portals', 'alternate_phones'];
+  const tables = ['accounts', 'sites', 'users', 'site_admin_sites', 'extensions', 'numbers', 'number_features', 'devices', 'oa_portals', 'alternate_phones',
+    'call_rules', 'call_rule_prefixes', 'call_rule_users'];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === 'accounts' ? 'id' : 'account_id';
