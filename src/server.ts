@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { LocalBus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
+import { directoryFor } from './directory/index.ts';
 import { buildApp } from './http/app.ts';
 import { ensureOperator } from './services/auth.ts';
 import { rollbackStaleHandsetLogins } from './services/handsets.ts';
@@ -28,6 +29,8 @@ export async function start(config: Config): Promise<Running> {
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["proxy-authorization"]', 'req.headers.cookie'] });
   const app = await buildApp(services, { logger });
   await app.listen({ port: config.httpPort, host: config.httpHost });
+  // Build the directory index now rather than on the first search (seconds at 100,000 users).
+  await directoryFor(services).warm();
   // Handset logins whose phone never fetched its configuration are rolled back (spec §6 pending).
   const sweeper = setInterval(() => {
     rollbackStaleHandsetLogins(services).catch((err: unknown) => app.log.error({ err }, 'handset login sweeper failed'));

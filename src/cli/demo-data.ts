@@ -262,6 +262,7 @@ export interface DemoSummary {
   handsets: number;
   portals: number;
   alternatePhones: number;
+  federations: number;
   credentials: string[][];
   /** Steps the demo could not do (a route missing or refusing); empty when everything went in. */
   skipped: string[];
@@ -282,7 +283,7 @@ export async function loadDemoWith(c: LocalClient): Promise<DemoSummary> {
   const existing = await existingDemoAccount(c);
   if (existing) throw new DemoAlreadyLoaded(`The demo data is already loaded in this database (account "${existing.name}" exists); use a fresh data directory or database to load it again`);
   const summary: DemoSummary = {
-    accounts: [], sites: 0, users: 0, numbers: { reserved: 0, active: 0, pending: 0, main: 0 }, handsets: 0, portals: 0, alternatePhones: 0, credentials: [], skipped: [],
+    accounts: [], sites: 0, users: 0, numbers: { reserved: 0, active: 0, pending: 0, main: 0 }, handsets: 0, portals: 0, alternatePhones: 0, federations: 0, credentials: [], skipped: [],
   };
   /** Runs one optional step; a refusal is recorded instead of stopping the demo. */
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
@@ -393,6 +394,21 @@ export async function loadDemoWith(c: LocalClient): Promise<DemoSummary> {
       summary.numbers.active += toActivate.length - pending;
     }
   }
+  // Spec §8: the German and the British company are partners (`federated` preset: directory, presence
+  // and profile images, full numbers only); each account consents with the exact text the API gives.
+  const [de, uk] = summary.accounts;
+  if (de && uk) {
+    const f = await step('federation of the partner companies', () => c.call<{ id: string }>('POST', '/v1/federations', {
+      account: de.id, body: { name: 'Brandt & Vogel – Hartley & Finch partnership', preset: 'federated', memberSipDomains: [DEMO_ACCOUNTS[1]!.domain] },
+    }));
+    for (const acct of f ? [de, uk] : []) {
+      await step(`consent of ${acct.name}`, async () => {
+        const { text } = await c.call<{ text: string }>('GET', `/v1/federations/${f!.id}/consent-text`, { account: acct.id });
+        return c.call('POST', `/v1/federations/${f!.id}/consent`, { account: acct.id, body: { text } });
+      });
+    }
+    if (f) summary.federations++;
+  }
   return summary;
 }
 
@@ -439,7 +455,7 @@ export function summaryLine(s: DemoSummary): string {
   const admin = s.accounts[0]?.admins[0];
   return `${s.accounts.length} accounts (${s.accounts.map((a) => a.name).join(', ')}), ${s.sites} sites, ${s.users} users, `
     + `${n.main + n.reserved + n.active + n.pending} numbers (${n.main} main, ${n.active} active, ${n.pending} pending, ${n.reserved} reserved), `
-    + `${s.handsets} handsets, ${s.portals} Office Anywhere portals; sign in as ${admin ?? 'an account admin'} with the demo password "${DEMO_PASSWORD}"`
+    + `${s.handsets} handsets, ${s.portals} Office Anywhere portals, ${s.federations} federation; sign in as ${admin ?? 'an account admin'} with the demo password "${DEMO_PASSWORD}"`
     + (s.skipped.length ? ` (${s.skipped.length} steps skipped)` : '');
 }
 
