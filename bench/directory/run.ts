@@ -268,7 +268,7 @@ async function main(): Promise<void> {
     out(`   ${line('index search only', tIndex)}`);
     out(`   ${line('grants read (1 transaction)', tGrants)}`);
     out(`   ${line('service (grants + search + views)', tService)}`);
-    out(`   ${line('token resolution (2 transactions)', tToken)}`);
+    out(`   ${line('token resolution (1 transaction)', tToken)}`);
     out(`   ${line('whole HTTP request', tHttp)}`);
 
     // A new user becomes searchable: from POST /v1/users answering to a directory search returning them.

@@ -8,43 +8,17 @@ import { hashSecret, newToken, randomString, tokenHash, verifySecret } from '../
 import type { Actor, Ctx, Role, Services } from './context.ts';
 import { inAccount } from './context.ts';
 
-interface TokenRow {
-  [k: string]: unknown;
-  token_id: string;
-  operator_id: string | null;
-  user_id: string | null;
-  account_id: string | null;
-  role: Role | null;
-  expires_at: string | null;
-}
-
 /** Resolves a bearer token to the identity it stands for, or null (unknown, expired, user deleted). */
 export async function resolveToken(s: Services, token: string): Promise<(Actor & { tokenId: string }) | null> {
-  const h = tokenHash(token);
   const row = await s.db.identity(async (sql) => {
-    const rows = await sql.query<TokenRow>(
-      `SELECT t.id AS token_id, t.operator_id, t.user_id, t.account_id, t.expires_at FROM auth_tokens t
-        WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now())`,
-      [h],
-    );
-    const r = rows[0];
-    if (r) await sql.query(`UPDATE auth_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [r.token_id]);
+    const r = (await sql.query<{ token_id: string; operator_id: string | null; user_id: string | null; account_id: string | null; role: Role; site_ids: string[]; stale: boolean }>(
+      `SELECT * FROM tandem_resolve_token($1)`, [tokenHash(token)]))[0];
+    if (r?.stale) await sql.query(`UPDATE auth_tokens SET last_used_at = now() WHERE id = $1`, [r.token_id]);
     return r ?? null;
   });
   if (!row) return null;
   if (row.operator_id) return { type: 'operator', id: row.operator_id, role: 'operator', accountId: null, siteIds: [], tokenId: row.token_id };
-  if (!row.user_id || !row.account_id) return null;
-  const accountId = row.account_id;
-  const user = await s.db.tenant(accountId, async (sql) => {
-    const u = (await sql.query<{ role: Role }>(`SELECT role FROM users WHERE account_id = $1 AND id = $2`, [accountId, row.user_id]))[0];
-    if (!u) return null;
-    const sites = u.role === 'site_admin'
-      ? (await sql.query<{ site_id: string }>(`SELECT site_id FROM site_admin_sites WHERE account_id = $1 AND user_id = $2`, [accountId, row.user_id])).map((r) => r.site_id)
-      : [];
-    return { role: u.role, sites };
-  });
-  if (!user) return null;
-  return { type: 'user', id: row.user_id, role: user.role, accountId, siteIds: user.sites, tokenId: row.token_id };
+  return { type: 'user', id: row.user_id, role: row.role, accountId: row.account_id, siteIds: row.site_ids, tokenId: row.token_id };
 }
 
 export interface LoginResult {

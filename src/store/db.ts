@@ -43,13 +43,21 @@ const APP_ROLE = 'tandem_app';
 
 type Scope = { kind: 'tenant'; accountId: string } | { kind: 'operator' } | { kind: 'identity' } | { kind: 'owner' };
 
-/** Statements that open a transaction in the given scope. */
+/**
+ * The one statement that puts a transaction in its scope: `set_config('role', …, true)` is
+ * `SET LOCAL ROLE`, and the account (or the operator flag) is set alongside, in a single round trip.
+ */
 function scopeStatements(scope: Scope): [string, unknown[]][] {
-  if (scope.kind === 'owner') return [];
-  const out: [string, unknown[]][] = [[`SET LOCAL ROLE ${APP_ROLE}`, []]];
-  if (scope.kind === 'tenant') out.push([`SELECT set_config('tandem.account_id', $1, true)`, [scope.accountId]]);
-  if (scope.kind === 'operator') out.push([`SELECT set_config('tandem.operator', 'on', true)`, []]);
-  return out;
+  switch (scope.kind) {
+    case 'owner':
+      return [];
+    case 'tenant':
+      return [[`SELECT set_config('role', '${APP_ROLE}', true), set_config('tandem.account_id', $1, true)`, [scope.accountId]]];
+    case 'operator':
+      return [[`SELECT set_config('role', '${APP_ROLE}', true), set_config('tandem.operator', 'on', true)`, []]];
+    case 'identity':
+      return [[`SELECT set_config('role', '${APP_ROLE}', true)`, []]];
+  }
 }
 
 abstract class BaseDatabase implements Database {
