@@ -4,6 +4,7 @@ import pino from 'pino';
 import { LocalBus } from './bus/index.ts';
 import type { Config } from './config/index.ts';
 import { directoryFor } from './directory/index.ts';
+import { routingFor } from './routing/live.ts';
 import { buildApp } from './http/app.ts';
 import { ensureOperator } from './services/auth.ts';
 import { rollbackStaleHandsetLogins } from './services/handsets.ts';
@@ -14,6 +15,8 @@ export interface Running {
   services: Services;
   app: FastifyInstance;
   operator: { email: string; generatedPassword: string | null; created: boolean };
+  /** Milliseconds the routing snapshot took to build at start. */
+  routingBuildMs: number;
   stop(): Promise<void>;
 }
 
@@ -29,8 +32,11 @@ export async function start(config: Config): Promise<Running> {
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["proxy-authorization"]', 'req.headers.cookie'] });
   const app = await buildApp(services, { logger });
   await app.listen({ port: config.httpPort, host: config.httpHost });
-  // Build the directory index now rather than on the first search (seconds at 100,000 users).
+  // Build the directory index and the routing snapshot now rather than on first use.
   await directoryFor(services).warm();
+  const routing = routingFor(services);
+  await routing.warm();
+  app.log.info({ ms: Math.round(routing.buildMs) }, 'routing snapshot built');
   // Handset logins whose phone never fetched its configuration are rolled back (spec §6 pending).
   const sweeper = setInterval(() => {
     rollbackStaleHandsetLogins(services).catch((err: unknown) => app.log.error({ err }, 'handset login sweeper failed'));
@@ -40,6 +46,7 @@ export async function start(config: Config): Promise<Running> {
     services,
     app,
     operator,
+    routingBuildMs: routing.buildMs,
     async stop() {
       clearInterval(sweeper);
       await app.close();

@@ -20,6 +20,7 @@ export function registerServe(program: Command): void {
       out(`  API        ${base}/v1`);
       out(`  API docs   ${base}/docs   (OpenAPI: ${base}/openapi.json)`);
       out(`  Health     ${base}/livez  ${base}/readyz  ${base}/metrics`);
+      out(`  Routing    snapshot built in ${Math.round(running.routingBuildMs)} ms`);
       out(`  Operator   ${running.operator.email}`);
       if (running.operator.generatedPassword) out(`  Password   ${running.operator.generatedPassword}   (shown once; set TANDEM_OPERATOR_PASSWORD to choose it)`);
       else if (running.operator.created) out('  Password   the one in TANDEM_OPERATOR_PASSWORD');
