@@ -83,6 +83,17 @@ describe('features', () => {
     assert.equal(at.body.forwardAlways, '+43123456789');
   });
 
+  test('a number cannot forward to itself (issue 4: refused at save time, nothing changes)', async () => {
+    const [n, other] = await activeNumbers(h, a, 2);
+    const national = `0${n!.e164.slice(3)}`; // the same number typed in German national form
+    await refused(n!.id, { forwardAlways: n!.e164 }, 400, 'forward_to_self', 'forwardAlways');
+    await refused(n!.id, { forwardNoAnswer: national }, 400, 'forward_to_self', 'forwardNoAnswer');
+    await refused(n!.id, { callWaiting: false, forwardBusy: n!.e164 }, 400, 'forward_to_self', 'forwardBusy');
+    const ok = await patch(n!.id, { forwardAlways: other!.e164 });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.body.forwardAlways, other!.e164);
+  });
+
   test('CLI: an active number of the same account and site only', async () => {
     const [n, same] = await activeNumbers(h, a, 2);
     const [reserved] = await allocate(h, a, 1);

@@ -38,6 +38,7 @@ export const ERRORS = {
   forwarding_with_auth_code: { status: 409, title: 'Call forwarding is disabled while an authorization code is on' },
   destination_not_allowed: { status: 409, title: 'Calls to this destination are not allowed' },
   cli_number_not_allowed: { status: 409, title: 'The CLI number must be an active number of the same account and site' },
+  forward_to_self: { status: 400, title: 'A number cannot forward calls to itself' },
   // PINs (§5)
   pin_weak: { status: 400, title: 'The PIN is too easy to guess' },
   pin_wrong: { status: 403, title: 'The PIN is wrong' },
@@ -67,6 +68,8 @@ export const ERRORS = {
   not_federated: { status: 409, title: 'The accounts share no federation that allows this' },
   prefix_collision: { status: 409, title: 'The prefix collides with an extension or another prefix' },
   call_rule_name_taken: { status: 409, title: 'A call rule with this name exists in the account' },
+  // call records (§9, §12)
+  callback_unavailable: { status: 409, title: 'Nothing leads back to this party' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

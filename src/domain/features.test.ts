@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { AppError } from './errors.ts';
 import { applyFeaturePatch, checkCliNumber, checkFeatureRules, DEFAULT_FEATURES, featureView, type FeatureState } from './features.ts';
 
-const DE = { country: 'DE', intlWhitelist: null, premiumAllowed: false };
+/** The number whose features are changed is +4930123456 (spec: a number cannot forward to itself). */
+const DE = { country: 'DE', intlWhitelist: null, premiumAllowed: false, ownNumber: '+4930123456' };
 
 /** Asserts `fn` throws an AppError with this code and field. */
 function refuses(fn: () => unknown, code: string, field: string | null): void {
@@ -69,6 +70,24 @@ describe('forward destinations', () => {
     const policy = { ...DE, intlWhitelist: ['AT'] };
     refuses(() => applyFeaturePatch(DEFAULT_FEATURES, { forwardAlways: '+33123456789' }, policy), 'destination_not_allowed', 'forwardAlways');
     assert.equal(applyFeaturePatch(DEFAULT_FEATURES, { forwardAlways: '+43123456789' }, policy).state.forwardAlways, '+43123456789');
+  });
+  test('a number cannot forward to itself, in any form it is typed, for every kind of forward', () => {
+    for (const kind of ['forwardAlways', 'forwardBusy', 'forwardNoAnswer'] as const) {
+      for (const typed of ['+4930123456', '030 123456', '0049 30 123456']) {
+        refuses(() => applyFeaturePatch({ ...DEFAULT_FEATURES, callWaiting: false }, { [kind]: typed }, DE), 'forward_to_self', kind);
+      }
+    }
+    // Another number of the same range passes.
+    assert.equal(applyFeaturePatch(DEFAULT_FEATURES, { forwardAlways: '030 123457' }, DE).state.forwardAlways, '+4930123457');
+  });
+  test("emergency numbers of the account's country are never a forward destination", () => {
+    for (const typed of ['112', '110', ' 1 1 0 ']) {
+      refuses(() => applyFeaturePatch(DEFAULT_FEATURES, { forwardAlways: typed }, DE), 'destination_not_allowed', 'forwardAlways');
+    }
+    refuses(() => applyFeaturePatch(DEFAULT_FEATURES, { forwardNoAnswer: '911' }, { ...DE, country: 'US' }), 'destination_not_allowed', 'forwardNoAnswer');
+    // Not a subscriber number either, in any other form: refused as invalid.
+    refuses(() => applyFeaturePatch(DEFAULT_FEATURES, { forwardAlways: '+49112' }, DE), 'invalid_number', 'forwardAlways');
+    refuses(() => applyFeaturePatch(DEFAULT_FEATURES, { forwardAlways: '911' }, DE), 'invalid_number', 'forwardAlways');
   });
   test('null or empty turns a forward off', () => {
     const fwd: FeatureState = { ...DEFAULT_FEATURES, forwardAlways: '+4930901820' };

@@ -11,6 +11,8 @@
 import { AppError, invalid } from './errors.ts';
 import { checkOutbound, parseNumber, type OutboundPolicy } from './phone.ts';
 import { checkEmail } from './tenancy.ts';
+// The emergency table is pure data kept beside the routing engine, which owns the emergency rules.
+import { isEmergency } from './emergency.ts';
 import type { NumberStatus } from './numbers.ts';
 
 /** Ring time before forward-on-no-answer fires: three rings of 6 s by default (spec §4). */
@@ -53,8 +55,14 @@ export interface FeaturePatch {
   authorizationCode?: { enabled: boolean; code?: string };
 }
 
-/** What the account allows: its country (parsing) and its outbound permissions. */
-export type FeaturePolicy = OutboundPolicy;
+/**
+ * What a write is checked against: the account's country (parsing) and outbound permissions, and the
+ * number's own E.164 (a number cannot forward to itself).
+ */
+export interface FeaturePolicy extends OutboundPolicy {
+  /** The E.164 of the number whose features these are. */
+  ownNumber: string;
+}
 
 export const DEFAULT_FEATURES: FeatureState = {
   forwardAlways: null,
@@ -79,9 +87,10 @@ export interface PatchResult {
 }
 
 /**
- * Applies a patch to the current state: parses forwarding destinations per the account's country and
- * checks them against its outbound permissions, validates every value, then enforces the combination
- * rules on the merged result ({@link checkFeatureRules}).
+ * Applies a patch to the current state: parses forwarding destinations per the account's country,
+ * refuses the number itself as a destination and checks the rest against its outbound permissions,
+ * validates every value, then enforces the combination rules on the merged result
+ * ({@link checkFeatureRules}).
  * @throws AppError naming the request field (e.g. `forwardBusy`, `cli.number`, `authorizationCode.code`)
  */
 export function applyFeaturePatch(current: FeatureState, patch: FeaturePatch, policy: FeaturePolicy): PatchResult {
@@ -97,8 +106,16 @@ export function applyFeaturePatch(current: FeatureState, patch: FeaturePatch, po
       next[kind] = null;
       continue;
     }
+    // Spec §9: emergency numbers are never forwarded to (named as such, rather than "not a valid number").
+    if (isEmergency(policy.country, v.replace(/[\s\-.()/]/g, ''))) {
+      throw new AppError('destination_not_allowed', `${v.trim()} is an emergency number; calls are never forwarded to emergency services`, kind);
+    }
     // Spec §4: destinations are valid numbers and pass the same outbound permissions as a dialled call.
     const parsed = parseNumber(v, policy.country, kind);
+    // Issue 4: a self-forward is refused at save time (it could only loop; the engine also ends any loop).
+    if (parsed.e164 === policy.ownNumber) {
+      throw new AppError('forward_to_self', `${parsed.e164} is this number itself; a number cannot forward calls to itself`, kind);
+    }
     checkOutbound(parsed, policy, kind);
     next[kind] = parsed.e164;
   }

@@ -101,6 +101,8 @@ export type Endpoint =
 /** What happens when a stage ends (busy, no answer, nothing reachable). */
 export type Fallback =
   | { action: 'call_waiting' }
+  /** The Office Anywhere portal service answers the call at once (spec §7; inbound.ts). */
+  | { action: 'oa_portal'; portalId: string; numberE164: string }
   | { action: 'forward'; to: string; hops: number }
   | { action: 'voicemail'; numberE164: string }
   | { action: 'busy' }

@@ -34,7 +34,7 @@ export async function getFeatures(ctx: Ctx, numberId: string): Promise<FeatureVi
 /**
  * Changes a number's features: only on an active, non-main number; the merged result must pass the
  * rules of spec §4 (forward busy vs call waiting, no forwarding with an authorization code, allowed
- * destinations, CLI an active number of the same account and site).
+ * destinations and never the number itself, CLI an active number of the same account and site).
  */
 export async function updateFeatures(ctx: Ctx, numberId: string, patch: FeaturePatch): Promise<FeatureView> {
   const accountId = accountOf(ctx);
@@ -46,7 +46,7 @@ export async function updateFeatures(ctx: Ctx, numberId: string, patch: FeatureP
     if (!account || !stored) throw notFound('Number');
     const current = featureStateOf(stored);
     const { state, touched, newAuthCode } = applyFeaturePatch(current, patch, {
-      country: account.country, intlWhitelist: account.intlWhitelist, premiumAllowed: account.premiumAllowed,
+      country: account.country, intlWhitelist: account.intlWhitelist, premiumAllowed: account.premiumAllowed, ownNumber: number.e164,
     });
     if (touched.has('cliNumber') && state.cliNumber !== null) {
       // Looked up in this account only: another account's number is simply not found.
