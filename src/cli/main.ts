@@ -5,6 +5,7 @@ import { register as registerAccounts } from './accounts.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerImport } from './import.ts';
 import { registerServe } from './serve.ts';
+import { register as registerSimulate } from './simulate.ts';
 
 const program = new Command();
 program.name('tandem').description('Tandem — multi-tenant cloud phone system with linked and federated accounts').showHelpAfterError();
@@ -12,6 +13,7 @@ registerServe(program);
 registerDemo(program);
 registerImport(program);
 registerAccounts(program);
+registerSimulate(program);
 
 try {
   await program.parseAsync(process.argv);
