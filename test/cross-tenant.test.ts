@@ -10,10 +10,13 @@ import assert from 'node:assert/strict';
 import { loadRoutes } from '../src/http/app.ts';
 import type { RouteDef } from '../src/http/route.ts';
 import { federate } from './support/federation.ts';
+import { recordCall } from '../src/services/call-records.ts';
 import { accountSnapshot, activeNumbers, harness, makeAccount, makeUser, uniq, type Harness, type TenantFixture } from './support/harness.ts';
 
 /** Routes any caller may use without credentials; everything else must name roles. */
 const PUBLIC_ROUTES = new Set(['POST /v1/auth/login', 'GET /v1/provisioning/:phoneId']);
+/** Path parameters that name no object of A (a calendar month): such a call is answered about the caller's own account. */
+const NON_OBJECT_PARAMS: Record<string, string> = { month: '2025-06' };
 
 let h: Harness;
 let routes: RouteDef[];
@@ -63,11 +66,20 @@ before(async () => {
   const rule = await h.call('POST', '/v1/call-rules', { token: a.adminToken, body: { name: 'Matrix rule', dialPlan: 'national' } });
   assert.equal(rule.status, 201, rule.text);
   assert.equal((await h.call('PUT', `/v1/call-rules/${rule.body.id}/users`, { token: a.adminToken, body: { userIds: [u1.id] } })).status, 200);
+  // A call of u1 to the public network, in June 2025: the call log and the invoice have data to guard.
+  const at = new Date('2025-06-02T10:00:00Z');
+  const [leg] = await recordCall(h.services, [{
+    accountId: a.accountId, direction: 'outbound', userId: u1.id, routeClass: 'public_national', metering: 'national', result: 'answered',
+    from: { accountId: a.accountId, office: null, userId: u1.id, name: 'Ulrike Targetperson', extension: u1.extension, number: n1!.e164 },
+    to: { accountId: null, office: null, userId: null, name: null, extension: null, number: '+4915123456780' },
+    startedAt: at, answeredAt: at, endedAt: new Date(at.getTime() + 90_000),
+  }]);
   Object.assign(A, {
+    recordId: leg!.id,
     accountId: a.accountId, siteId: a.siteId, userId: u1.id, numberId: n1!.id, deviceId: dev.body.device.id, phoneId: dev.body.device.phoneId,
     portalId: portal.body.id, alternatePhoneId: alt.body.id, tokenId: u1Token.body.id, federationId, ruleId: rule.body.id,
   });
-  const u1Secrets = [u1.id, u1.email, 'Targetperson', n1!.id, n1!.e164, alt.body.id, '+4915123456789', u1Token.body.id];
+  const u1Secrets = [u1.id, u1.email, 'Targetperson', n1!.id, n1!.e164, alt.body.id, '+4915123456789', u1Token.body.id, leg!.id, leg!.interactionId, '+4915123456780'];
   directoryCard = [u1.id, u1.email, 'Targetperson', n1!.e164];
   const site1Secrets = [...u1Secrets, a.siteId, n2!.id, n2!.e164, portal.body.id, dev.body.device.id, phoneId, 'Matrix portal', 'Matrix desk phone', a.mainNumber];
   secrets = {
@@ -103,13 +115,13 @@ test('every route refuses foreign identities and leaks nothing', async () => {
     const key = `${r.method} ${r.url}`;
     if ('public' in r.policy) continue;
     const params = [...r.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-    const missing = params.filter((p) => !(p in A));
+    const missing = params.filter((p) => !(p in A) && !(p in NON_OBJECT_PARAMS));
     if (missing.length > 0) {
       failures.push(`${key}: the matrix has no fixture for :${missing.join(', :')} — add one`);
       continue;
     }
     const query = (r.schema.querystring as { examples?: Record<string, string>[] } | undefined)?.examples?.[0];
-    const url = r.url.replace(/:(\w+)/g, (_m, p: string) => A[p]!) + (query ? `?${new URLSearchParams(query).toString()}` : '');
+    const url = r.url.replace(/:(\w+)/g, (_m, p: string) => A[p] ?? NON_OBJECT_PARAMS[p]!) + (query ? `?${new URLSearchParams(query).toString()}` : '');
     const examples = (r.schema.body as { examples?: unknown[] } | undefined)?.examples;
     if (r.schema.body && !examples?.length) {
       failures.push(`${key}: the body schema has no example`);
@@ -120,7 +132,7 @@ test('every route refuses foreign identities and leaks nothing', async () => {
       const snapBefore = await accountSnapshot(h, a.accountId);
       const res = await h.call(r.method, url, { token: id.token, ...(body !== undefined ? { body } : {}) });
       calls++;
-      const namesA = params.length > 0;
+      const namesA = params.some((p) => p in A);
       if (id.token === null && res.status !== 401) failures.push(`${key} [${id.name}]: ${res.status} instead of 401`);
       if (namesA && ![401, 403, 404].includes(res.status)) failures.push(`${key} [${id.name}]: answered ${res.status}, not refused — ${res.text.slice(0, 200)}`);
       if (res.status >= 500) failures.push(`${key} [${id.name}]: server error ${res.text.slice(0, 200)}`);

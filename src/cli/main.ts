@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-/** The `tandem` command: serve, demo, import users|numbers, accounts. */
+/** The `tandem` command: serve, demo, import, accounts, simulate, rates, invoice. */
 import { Command } from 'commander';
 import { register as registerAccounts } from './accounts.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerImport } from './import.ts';
+import { register as registerInvoice } from './invoice.ts';
+import { register as registerRates } from './rates.ts';
 import { registerServe } from './serve.ts';
 import { register as registerSimulate } from './simulate.ts';
 
@@ -14,6 +16,8 @@ registerDemo(program);
 registerImport(program);
 registerAccounts(program);
 registerSimulate(program);
+registerRates(program);
+registerInvoice(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -63,11 +63,16 @@ export class LiveRouting {
   }
 }
 
-const live = new WeakMap<object, LiveRouting>();
+const live = new WeakMap<Bus, WeakMap<Database, LiveRouting>>();
 
-/** The live routing snapshot of these services (one per Services instance). */
+/**
+ * The live routing snapshot of this database and bus — one per pair, whatever object carries them
+ * (services, or a request's context built from them).
+ */
 export function routingFor(s: { db: Database; bus: Bus }): LiveRouting {
-  let r = live.get(s);
-  if (!r) live.set(s, (r = new LiveRouting(s.db, s.bus)));
+  let byDb = live.get(s.bus);
+  if (!byDb) live.set(s.bus, (byDb = new WeakMap()));
+  let r = byDb.get(s.db);
+  if (!r) byDb.set(s.db, (r = new LiveRouting(s.db, s.bus)));
   return r;
 }

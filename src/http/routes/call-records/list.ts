@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from '../../route.ts';
+import { listCallRecordsFor } from '../../../services/call-records.ts';
+import { CallRecordSchema, DirectionSchema } from '../../schemas/call-records.ts';
+import { Id, ListQuery, PageOf, Timestamp } from '../../schemas/common.ts';
+
+export default defineRoute({
+  method: 'GET',
+  url: '/v1/call-records',
+  policy: { roles: ['operator', 'account_admin', 'site_admin', 'user'] },
+  schema: {
+    summary: "The call log, newest first: the account's legs (admins), their sites' (site admins), or the user's own",
+    description: 'Each account sees only its own legs of a call; the legs of a call that crossed linked or federated accounts share an interactionId. '
+      + 'from/to bound the start time ([from, to)). A user naming another user gets 404.',
+    tags: ['call-records'],
+    querystring: Type.Object({
+      ...ListQuery,
+      userId: Type.Optional(Id),
+      from: Type.Optional(Timestamp),
+      to: Type.Optional(Timestamp),
+      direction: Type.Optional(DirectionSchema),
+    }),
+    response: { 200: PageOf(CallRecordSchema) },
+  },
+  handler: async ({ query, ctx }) =>
+    listCallRecordsFor(ctx, { userId: query.userId, from: query.from, to: query.to, direction: query.direction, limit: query.limit ?? 50, cursor: query.cursor }),
+});
