@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const users = [...snap.accounts.values()].flatMap((a) => [...a.users.values()]);
   const accounts = [...snap.accounts.values()];
   console.log(`\n== routing snapshot: ${accounts.length} accounts, ${users.length} users, ${snap.numbers.size} numbers, ${snap.rates.length} rate prefixes`);
-  console.log(`   build      ${(buildMs / 1000).toFixed(2)} s (goal ≤ 2 s: ${buildMs <= 2000 ? 'met' : 'NOT met'}), of which the database reads and compiling in one pass`);
+  console.log(`   build      ${(buildMs / 1000).toFixed(2)} s (goal ≤ 2 s: ${buildMs <= 2000 ? 'met' : 'NOT met'}; database reads and compiling)`);
   console.log(`   memory     ${mb(heap)} of heap${(globalThis as { gc?: unknown }).gc ? '' : ' (approximate: run with node --expose-gc for an exact figure)'} (goal ≤ 300 MB: ${heap <= 300 * 1024 * 1024 ? 'met' : 'NOT met'})`);
 
   // The mix: internal extension, linked plain extension, main*ext, federated/on-net number, public national,
@@ -75,6 +75,9 @@ async function main(): Promise<void> {
   const withNumber = users.filter((u) => u.number);
   const at = new Date('2026-11-22T10:00:00Z');
   type Item = { kind: string; run: () => unknown };
+  // 3,000 distinct public destinations (national, UK, France, US), so number parsing is measured, not only its memo.
+  const digits = (n: number) => String(Math.floor(rand() * 10 ** n)).padStart(n, '0');
+  const publicNumbers = Array.from({ length: 3000 }, (_, i) => [`030${digits(7)}`, `+44207946${digits(4)}`, `+3314268${digits(4)}`, `+1202555${digits(4)}`][i % 4]!);
   const items: Item[] = [];
   for (let i = 0; i < 10_000; i++) {
     const caller = pick(withExt);
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
       const callee = pick(withNumber);
       items.push({ kind: 'on-net number', run: () => decideOutbound(snap, req(callee.number!)) });
     } else if (r < 0.75) {
-      items.push({ kind: 'public', run: () => decideOutbound(snap, req(pick(['030 901820', '+442079460000', '+33142685300', '089 12345678', '+12025550123']))) });
+      items.push({ kind: 'public', run: () => decideOutbound(snap, req(pick(publicNumbers))) });
     } else if (r < 0.85) {
       items.push({ kind: 'refused', run: () => decideOutbound(snap, req(pick(['sip:1@x', '12;user=phone', '09001234567', '+19005551234', '99999']))) });
     } else if (r < 0.88) {

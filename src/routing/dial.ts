@@ -16,6 +16,7 @@
  *   which would claim the SIP request itself is malformed — it is not, only the dialled string is.
  * A refused string never has a destination.
  */
+import { memoByKey } from './memo.ts';
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/max';
 
 /** At most this many characters, `+` included (E.164 has at most 15 digits; `<main>*<ext>` and feature codes fit). */
@@ -66,7 +67,7 @@ export const isDigits = (s: string): boolean => /^[0-9]+$/.test(s);
  * as is; national or international digits parsed for `country`. No validity check — the snapshot
  * decides whether a number is ours; the public network step validates with `toPublicNumber`.
  */
-export function toE164(dialled: string, country: string): string | null {
+function parseE164(dialled: string, country: string): string | null {
   if (/^\+[0-9]{2,15}$/.test(dialled)) return dialled;
   if (!isDigits(dialled)) return null;
   try {
@@ -79,7 +80,7 @@ export function toE164(dialled: string, country: string): string | null {
 }
 
 /** Whether `dialled` is too short to be a number of `country` (so more digits would complete it). */
-export function isTooShortNumber(dialled: string, country: string): boolean {
+function tooShort(dialled: string, country: string): boolean {
   if (!/^\+?[0-9]+$/.test(dialled)) return false;
   try {
     return validatePhoneNumberLength(dialled, country as CountryCode) === 'TOO_SHORT';
@@ -133,3 +134,9 @@ export function parseFeatureCode(dialled: string): FeatureCode | null {
   }
   return null;
 }
+
+const byCountry = (d: string, c: string): string => `${c}|${d}`;
+/** {@link parseE164}, memoised. */
+export const toE164 = memoByKey(parseE164, byCountry);
+/** {@link tooShort}, memoised. */
+export const isTooShortNumber = memoByKey(tooShort, byCountry);

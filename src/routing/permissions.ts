@@ -4,6 +4,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { dialPlanAllows } from '../domain/call-rules.ts';
+import { memoByKey } from './memo.ts';
 import type { AccountSnap, CallRuleSnap, LineKind } from './snapshot.ts';
 
 export interface PublicNumber {
@@ -13,13 +14,19 @@ export interface PublicNumber {
 }
 
 /** Parses digits (E.164 with +, or the national/international form of `country`) into a public number, or null. */
-export function toPublicNumber(digits: string, country: string): PublicNumber | null {
+function parsePublic(digits: string, country: string): PublicNumber | null {
   const p = parsePhoneNumberFromString(digits, country as CountryCode);
   if (!p || !p.isValid()) return null;
   const t = p.getType();
   const kind: LineKind = t === 'MOBILE' ? 'mobile' : t === 'FIXED_LINE' ? 'landline' : t === 'PREMIUM_RATE' ? 'premium' : t === 'TOLL_FREE' ? 'toll_free' : 'other';
   return { e164: p.number, country: p.country ?? null, kind };
 }
+
+/** {@link parsePublic}, memoised (the results are frozen: callers share them). */
+export const toPublicNumber = memoByKey((d: string, c: string) => {
+  const n = parsePublic(d, c);
+  return n && Object.freeze(n);
+}, (d, c) => `${c}|${d}`);
 
 export type Permission = { allowed: true; international: boolean } | { allowed: false; reason: string };
 
