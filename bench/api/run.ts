@@ -22,6 +22,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { clientFor } from '../../src/cli/local-client.ts';
 import type { Services } from '../../src/services/context.ts';
 import { migrate, PgDatabase, PgliteDatabase, type Database } from '../../src/store/db.ts';
+import { openLoop, pct } from '../lib/load.ts';
 
 const env = (name: string, def: number): number => {
   const v = process.env[name];
@@ -148,62 +149,27 @@ interface Result {
   items: number;
 }
 
-/** Open-loop load: request i is due at start + i/RATE; at most CONCURRENCY in flight. */
+/** Open-loop load over the fragments (bench/lib/load.ts), summarised. */
 async function drive(base: string, token: string, siteId: string): Promise<Result> {
-  const total = Math.round(RATE * DURATION_S);
-  const latencies: number[] = [];
-  const service: number[] = [];
+  const run = await openLoop({ rate: RATE, durationS: DURATION_S, concurrency: CONCURRENCY }, async (i) => {
+    const q = FRAGMENTS[i % FRAGMENTS.length]!;
+    const res = await fetch(`${base}/v1/sites/${siteId}/numbers?q=${encodeURIComponent(q)}&limit=${PAGE}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { items?: unknown[] };
+    return { status: res.status, items: body.items?.length ?? 0 };
+  });
   const statuses = new Map<number, number>();
   let errors = 0;
-  let late = 0;
   let items = 0;
-  let inFlight = 0;
-  const waiting: (() => void)[] = [];
-  const slot = async (): Promise<void> => {
-    if (inFlight < CONCURRENCY) {
-      inFlight++;
-      return;
-    }
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next) next();
-    else inFlight--;
-  };
-  const one = async (i: number, due: number): Promise<void> => {
-    await slot();
-    const sent = performance.now();
-    if (sent - due > 1000 / RATE) late++;
-    const q = FRAGMENTS[i % FRAGMENTS.length]!;
-    try {
-      const res = await fetch(`${base}/v1/sites/${siteId}/numbers?q=${encodeURIComponent(q)}&limit=${PAGE}`, { headers: { authorization: `Bearer ${token}` } });
-      const body = (await res.json()) as { items?: unknown[] };
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (res.status !== 200) errors++;
-      else items += body.items?.length ?? 0;
-    } catch {
-      errors++;
-    } finally {
-      const now = performance.now();
-      latencies.push(now - due);
-      service.push(now - sent);
-      release();
-    }
-  };
-  const start = performance.now();
-  const all: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    all.push(one(i, due));
+  for (const { result } of run.samples) {
+    if (result) statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+    if (result?.status === 200) items += result.items;
+    else errors++;
   }
-  await Promise.all(all);
-  return { latencies, service, errors, statuses, late, elapsedMs: performance.now() - start, items };
+  return {
+    latencies: run.samples.map((x) => x.total), service: run.samples.map((x) => x.service), errors, statuses, late: run.late, elapsedMs: run.elapsedMs, items,
+  };
 }
 
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 const ms = (v: number): string => `${v.toFixed(1)} ms`;
 
 async function benchOn(url: string | null): Promise<void> {

@@ -21,6 +21,7 @@ import type { Ctx, Services } from '../../src/services/context.ts';
 import { searchDirectory } from '../../src/services/directory.ts';
 import { myGrants } from '../../src/services/grants.ts';
 import { migrate, PgliteDatabase } from '../../src/store/db.ts';
+import { openLoop, pct, rng } from '../lib/load.ts';
 
 const env = (name: string, def: number): number => {
   const v = process.env[name];
@@ -42,25 +43,12 @@ const NEW_USERS = Math.floor(env('BENCH_NEW_USERS', 20));
 const GOAL_P95_MS = 10;
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
 const sortNum = (a: number[]): number[] => [...a].sort((x, y) => x - y);
 const line = (label: string, v: number[]): string => {
   const s = sortNum(v);
   return `${label.padEnd(34)} p50 ${ms(pct(s, 50)).padStart(9)}   p95 ${ms(pct(s, 95)).padStart(9)}   p99 ${ms(pct(s, 99)).padStart(9)}   max ${ms(s[s.length - 1] ?? NaN).padStart(9)}   (n=${v.length})`;
 };
-
-/** A small deterministic PRNG (mulberry32), so every run sends the same queries. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'name' | 'extension' | 'number';
 interface Query { q: string; kind: Kind }
@@ -114,49 +102,11 @@ async function one(base: string, token: string, q: Query): Promise<{ ok: boolean
   return { ok: res.status === 200, items: body.items?.length ?? 0 };
 }
 
-/** Open loop: query i is due at start + i/RATE, at most CONCURRENCY in flight; latency counts from the due time. */
-async function openLoop(base: string, token: string, qs: Query[]): Promise<{ samples: Sample[]; elapsed: number; late: number }> {
-  const total = Math.round(RATE * DURATION_S);
-  const samples: Sample[] = [];
-  let inFlight = 0;
-  let late = 0;
-  const waiting: (() => void)[] = [];
-  const slot = async (): Promise<void> => {
-    if (inFlight < CONCURRENCY) {
-      inFlight++;
-      return;
-    }
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next) next();
-    else inFlight--;
-  };
-  const run = async (i: number, due: number): Promise<void> => {
-    await slot();
-    const sent = performance.now();
-    if (sent - due > 1000 / RATE) late++;
-    const q = qs[i % qs.length]!;
-    let r = { ok: false, items: 0 };
-    try {
-      r = await one(base, token, q);
-    } finally {
-      const now = performance.now();
-      samples.push({ total: now - due, service: now - sent, ok: r.ok, items: r.items, kind: q.kind });
-      release();
-    }
-  };
-  const start = performance.now();
-  const all: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    all.push(run(i, due));
-  }
-  await Promise.all(all);
-  return { samples, elapsed: performance.now() - start, late };
+/** Open loop (bench/lib/load.ts): query i is due at start + i/RATE, at most CONCURRENCY in flight; latency counts from the due time. */
+async function openLoopOver(base: string, token: string, qs: Query[]): Promise<{ samples: Sample[]; elapsed: number; late: number }> {
+  const run = await openLoop({ rate: RATE, durationS: DURATION_S, concurrency: CONCURRENCY }, (i) => one(base, token, qs[i % qs.length]!));
+  const samples = run.samples.map((x) => ({ total: x.total, service: x.service, ok: x.result?.ok ?? false, items: x.result?.items ?? 0, kind: qs[x.index % qs.length]!.kind }));
+  return { samples, elapsed: run.elapsedMs, late: run.late };
 }
 
 /** Closed loop: WORKERS clients, each sending its next query as soon as the last one answered. */
@@ -236,7 +186,7 @@ async function main(): Promise<void> {
     out(`   machine     ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)} before measuring (other work on the machine skews the figures)`);
     out(`   queries     ${qs.length} distinct (names ${warmup.name.length}, extensions ${warmup.extension.length}, number fragments ${warmup.number.length}); rows per answer: names ${avg(warmup.name)}, extensions ${avg(warmup.extension)}, numbers ${avg(warmup.number)}`);
 
-    const open = await openLoop(base, userToken, qs);
+    const open = await openLoopOver(base, userToken, qs);
     const okOpen = open.samples.filter((s) => s.ok).length;
     out('');
     out(`-- open loop: ${RATE} queries/s offered for ${DURATION_S} s, at most ${CONCURRENCY} in flight`);

@@ -17,6 +17,7 @@ import { decideOutbound } from '../../src/routing/outbound.ts';
 import type { OutboundRequest } from '../../src/routing/types.ts';
 import type { Services } from '../../src/services/context.ts';
 import { migrate, PgliteDatabase } from '../../src/store/db.ts';
+import { pct, rng } from '../lib/load.ts';
 
 const env = (name: string, def: number): number => {
   const v = Number(process.env[name] ?? def);
@@ -28,13 +29,6 @@ const USERS = env('BENCH_USERS', 10_000);
 const DECISIONS = env('BENCH_DECISIONS', 200_000);
 const PREFIXES = env('BENCH_PREFIXES', 5_000);
 
-/** A deterministic pseudo-random sequence, so every run measures the same mix. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import { buildDigestAuthorization, parseDigestChallenge } from '../domain/digest.ts';
 import type { Services } from '../services/context.ts';
-import { csvLine } from './csv.ts';
+import { csvLine } from '../lib/csv.ts';
 import { ApiError, clientFor, type ApiAccount, type ApiNumber, type ApiSite, type ApiUser, type LocalClient } from './local-client.ts';
 
 /** The password of every demo user (portal sign-in). Documented, for demos only. */

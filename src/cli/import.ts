@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { AppError } from '../domain/errors.ts';
 import { parseNumber } from '../domain/phone.ts';
-import { readCsv, type CsvRow } from './csv.ts';
+import { readCsv, type CsvRow } from '../lib/csv.ts';
 import { ApiError, reportOperator, resolveAccount, withLocalClient, type ApiAccount, type ApiNumber, type ApiSite, type ApiUser, type LocalClient } from './local-client.ts';
 
 export const USER_COLUMNS = { required: ['site', 'first_name', 'last_name', 'email'], optional: ['extension', 'role'] };

@@ -13,7 +13,7 @@
  * numbers (a leading `+` is accepted and dropped).
  */
 import { createHash } from 'node:crypto';
-import { readCsv } from '../cli/csv.ts';
+import { readCsv } from '../lib/csv.ts';
 import { AppError } from '../domain/errors.ts';
 import { MAX_PRICE_UNITS, parseMoney } from '../routing/rating.ts';
 import { decodeCursor, toPage, type Page } from '../store/pagination.ts';
