@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   const digits = (n: number) => String(Math.floor(rand() * 10 ** n)).padStart(n, '0');
   const publicNumbers = Array.from({ length: 3000 }, (_, i) => [`030${digits(7)}`, `+44207946${digits(4)}`, `+3314268${digits(4)}`, `+1202555${digits(4)}`][i % 4]!);
   const items: Item[] = [];
+  let lastPublic = ''; // the public number the last 'public' item dialled
   for (let i = 0; i < 10_000; i++) {
     const caller = pick(withExt);
     const req = (dialled: string): OutboundRequest => ({ accountId: caller.accountId, userId: caller.id, dialled, at });
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
       const callee = pick(withNumber);
       items.push({ kind: 'on-net number', run: () => decideOutbound(snap, req(callee.number!)) });
     } else if (r < 0.75) {
-      items.push({ kind: 'public', run: () => decideOutbound(snap, req(pick(publicNumbers))) });
+      items.push({ kind: 'public', run: () => decideOutbound(snap, req((lastPublic = pick(publicNumbers)))) });
     } else if (r < 0.85) {
       items.push({ kind: 'refused', run: () => decideOutbound(snap, req(pick(['sip:1@x', '12;user=phone', '09001234567', '+19005551234', '99999']))) });
     } else if (r < 0.88) {
@@ -101,11 +102,19 @@ async function main(): Promise<void> {
       items.push({ kind: 'inbound plan', run: () => planInbound(snap, { target: callee.number!, accountId: callee.accountId, caller: { e164: '+4930123456' }, at }) });
     }
   }
-  for (let i = 0; i < 20_000; i++) items[i % items.length]!.run(); // warm-up (JIT)
+  const seenPublic = new Set<string>();
+  for (let i = 0; i < 20_000; i++) {
+    const it = items[i % items.length]!;
+    it.run(); // warm-up (JIT)
+    if (it.kind === 'public') seenPublic.add(lastPublic);
+  }
 
   // Timings go into preallocated typed arrays, so the harness allocates nothing while measuring.
-  const kinds = [...new Set(items.map((it) => it.kind))].sort();
+  // A public number dialled for the first time pays libphonenumber's full parse (tens of µs); later
+  // calls hit the engine's memo. Both are real: they are reported apart as well as in the mix.
+  const kinds = [...new Set(items.map((it) => it.kind)), 'public, first seen'].sort();
   const kindOf = new Uint8Array(items.map((it) => kinds.indexOf(it.kind)));
+  const firstSeen = kinds.indexOf('public, first seen');
   const times = new Float64Array(DECISIONS);
   const timeKind = new Uint8Array(DECISIONS);
   const t1 = performance.now();
@@ -115,6 +124,10 @@ async function main(): Promise<void> {
     items[j]!.run();
     times[i] = Number(process.hrtime.bigint() - s) / 1000;
     timeKind[i] = kindOf[j]!;
+    if (items[j]!.kind === 'public' && !seenPublic.has(lastPublic)) {
+      seenPublic.add(lastPublic);
+      timeKind[i] = firstSeen;
+    }
   }
   const totalMs = performance.now() - t1;
   const all = [...times].sort((x, y) => x - y);
@@ -124,7 +137,7 @@ async function main(): Promise<void> {
   console.log(`   per decision  p50 ${pct(all, 50).toFixed(1)} µs   p99 ${pct(all, 99).toFixed(1)} µs   max ${all[all.length - 1]!.toFixed(0)} µs   (goal p99 ≤ 20 µs: ${pct(all, 99) <= 20 ? 'met' : 'NOT met'})`);
   for (const [kind, v] of [...per].sort()) {
     v.sort((x, y) => x - y);
-    console.log(`     ${kind.padEnd(14)} p50 ${pct(v, 50).toFixed(1).padStart(6)} µs   p99 ${pct(v, 99).toFixed(1).padStart(6)} µs   (n=${v.length})`);
+    console.log(`     ${kind.padEnd(18)} p50 ${pct(v, 50).toFixed(1).padStart(6)} µs   p99 ${pct(v, 99).toFixed(1).padStart(6)} µs   (n=${v.length})`);
   }
   await db.close();
 }

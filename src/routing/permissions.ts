@@ -16,8 +16,10 @@ export interface PublicNumber {
 /** Parses digits (E.164 with +, or the national/international form of `country`) into a public number, or null. */
 function parsePublic(digits: string, country: string): PublicNumber | null {
   const p = parsePhoneNumberFromString(digits, country as CountryCode);
-  if (!p || !p.isValid()) return null;
-  const t = p.getType();
+  // With the full metadata, libphonenumber's isValid() is exactly getType() !== undefined: asking
+  // for the type alone halves the cost of a number seen for the first time.
+  const t = p?.getType();
+  if (!p || t === undefined) return null;
   const kind: LineKind = t === 'MOBILE' ? 'mobile' : t === 'FIXED_LINE' ? 'landline' : t === 'PREMIUM_RATE' ? 'premium' : t === 'TOLL_FREE' ? 'toll_free' : 'other';
   return { e164: p.number, country: p.country ?? null, kind };
 }
