@@ -74,12 +74,16 @@ before(async () => {
     to: { accountId: null, office: null, userId: null, name: null, extension: null, number: '+4915123456780' },
     startedAt: at, answeredAt: at, endedAt: new Date(at.getTime() + 90_000),
   }]);
+  // A carrier trunk (operator-wide, spec §10): no tenant identity may see or change it.
+  const trunk = await h.call('POST', '/v1/trunks', { token: h.operatorToken, body: { name: 'Matrix carrier', host: 'matrix-carrier.example', username: 'matrix', password: 'matrix trunk secret' } });
+  assert.equal(trunk.status, 201, trunk.text);
   Object.assign(A, {
-    recordId: leg!.id,
+    recordId: leg!.id, trunkId: trunk.body.id,
     accountId: a.accountId, siteId: a.siteId, userId: u1.id, numberId: n1!.id, deviceId: dev.body.device.id, phoneId: dev.body.device.phoneId,
     portalId: portal.body.id, alternatePhoneId: alt.body.id, tokenId: u1Token.body.id, federationId, ruleId: rule.body.id,
   });
-  const u1Secrets = [u1.id, u1.email, 'Targetperson', n1!.id, n1!.e164, alt.body.id, '+4915123456789', u1Token.body.id, leg!.id, leg!.interactionId, '+4915123456780'];
+  const u1Secrets = [u1.id, u1.email, 'Targetperson', n1!.id, n1!.e164, alt.body.id, '+4915123456789', u1Token.body.id, leg!.id, leg!.interactionId, '+4915123456780',
+    trunk.body.id, 'matrix-carrier.example']; // the operator's trunk: no tenant identity may see it
   directoryCard = [u1.id, u1.email, 'Targetperson', n1!.e164];
   const site1Secrets = [...u1Secrets, a.siteId, n2!.id, n2!.e164, portal.body.id, dev.body.device.id, phoneId, 'Matrix portal', 'Matrix desk phone', a.mainNumber];
   secrets = {

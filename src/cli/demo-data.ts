@@ -20,6 +20,12 @@ export const DEMO_PASSWORD = 'tandem-demo-2024';
 /** The header of the credentials file written by `tandem demo --credentials FILE`. */
 export const CREDENTIALS_HEADER = ['account', 'site', 'user', 'extension', 'number', 'domain', 'username', 'password'] as const;
 
+/**
+ * The demo carrier trunk (spec §10): a gateway on the loopback at 127.0.0.2, which is also the one
+ * address trusted to send calls in — phones on 127.0.0.1 are never taken for the carrier.
+ */
+export const DEMO_TRUNK = { name: 'Demo carrier', host: '127.0.0.2', port: 5080, transport: 'UDP', priority: 10, inboundAddresses: ['127.0.0.2'] } as const;
+
 /** The demo refuses to load twice into the same database. */
 export class DemoAlreadyLoaded extends Error {}
 
@@ -263,6 +269,7 @@ export interface DemoSummary {
   portals: number;
   alternatePhones: number;
   federations: number;
+  trunks: number;
   credentials: string[][];
   /** Steps the demo could not do (a route missing or refusing); empty when everything went in. */
   skipped: string[];
@@ -283,7 +290,7 @@ export async function loadDemoWith(c: LocalClient): Promise<DemoSummary> {
   const existing = await existingDemoAccount(c);
   if (existing) throw new DemoAlreadyLoaded(`The demo data is already loaded in this database (account "${existing.name}" exists); use a fresh data directory or database to load it again`);
   const summary: DemoSummary = {
-    accounts: [], sites: 0, users: 0, numbers: { reserved: 0, active: 0, pending: 0, main: 0 }, handsets: 0, portals: 0, alternatePhones: 0, federations: 0, credentials: [], skipped: [],
+    accounts: [], sites: 0, users: 0, numbers: { reserved: 0, active: 0, pending: 0, main: 0 }, handsets: 0, portals: 0, alternatePhones: 0, federations: 0, trunks: 0, credentials: [], skipped: [],
   };
   /** Runs one optional step; a refusal is recorded instead of stopping the demo. */
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
@@ -409,6 +416,8 @@ export async function loadDemoWith(c: LocalClient): Promise<DemoSummary> {
     }
     if (f) summary.federations++;
   }
+  // Spec §10: one carrier trunk for calls to and from the public network (operator-wide, no account).
+  if (await step(`carrier trunk ${DEMO_TRUNK.name}`, () => c.call('POST', '/v1/trunks', { body: { ...DEMO_TRUNK, inboundAddresses: [...DEMO_TRUNK.inboundAddresses] } }))) summary.trunks++;
   return summary;
 }
 
@@ -455,7 +464,7 @@ export function summaryLine(s: DemoSummary): string {
   const admin = s.accounts[0]?.admins[0];
   return `${s.accounts.length} accounts (${s.accounts.map((a) => a.name).join(', ')}), ${s.sites} sites, ${s.users} users, `
     + `${n.main + n.reserved + n.active + n.pending} numbers (${n.main} main, ${n.active} active, ${n.pending} pending, ${n.reserved} reserved), `
-    + `${s.handsets} handsets, ${s.portals} Office Anywhere portals, ${s.federations} federation; sign in as ${admin ?? 'an account admin'} with the demo password "${DEMO_PASSWORD}"`
+    + `${s.handsets} handsets, ${s.portals} Office Anywhere portals, ${s.federations} federation, ${s.trunks} carrier trunk; sign in as ${admin ?? 'an account admin'} with the demo password "${DEMO_PASSWORD}"`
     + (s.skipped.length ? ` (${s.skipped.length} steps skipped)` : '');
 }
 

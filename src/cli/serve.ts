@@ -7,7 +7,7 @@ import { DEMO_PASSWORD, loadDemo } from './demo-data.ts';
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start Tandem (HTTP API and docs); loads the demo data on first start')
+    .description('start Tandem (HTTP API, docs and SIP service); loads the demo data on first start')
     .option('--no-demo', 'do not load demo data on first start')
     .action(async (opts: { demo: boolean }) => {
       const config = loadConfig();
@@ -21,6 +21,10 @@ export function registerServe(program: Command): void {
       out(`  API docs   ${base}/docs   (OpenAPI: ${base}/openapi.json)`);
       out(`  Health     ${base}/livez  ${base}/readyz  ${base}/metrics`);
       out(`  Routing    snapshot built in ${Math.round(running.routingBuildMs)} ms`);
+      if (running.sip) {
+        const l = running.sip.listening();
+        out(`  SIP        ${Object.entries(l).map(([t, a]) => `${t} ${a.address}:${a.port}`).join(', ')}`);
+      } else out('  SIP        off (TANDEM_SIP=off)');
       out(`  Operator   ${running.operator.email}`);
       if (running.operator.generatedPassword) out(`  Password   ${running.operator.generatedPassword}   (shown once; set TANDEM_OPERATOR_PASSWORD to choose it)`);
       else if (running.operator.created) out('  Password   the one in TANDEM_OPERATOR_PASSWORD');

@@ -70,6 +70,8 @@ export const ERRORS = {
   call_rule_name_taken: { status: 409, title: 'A call rule with this name exists in the account' },
   // call records (§9, §12)
   callback_unavailable: { status: 409, title: 'Nothing leads back to this party' },
+  // carrier trunks (§10)
+  trunk_name_taken: { status: 409, title: 'A carrier trunk with this name exists' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -17,6 +17,7 @@ import { registerErrorHandling } from './plugins/errors.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerMetrics } from './plugins/metrics.ts';
+import type client from 'prom-client';
 import { Problem } from './schemas/common.ts';
 import './schemas/formats.ts';
 import type { RouteDef } from './route.ts';
@@ -47,6 +48,8 @@ export async function loadRoutes(): Promise<RouteDef[]> {
 export interface BuildOptions {
   /** A pino logger; none logs nothing (tests). */
   logger?: FastifyBaseLogger;
+  /** The Prometheus registry /metrics serves (shared with the SIP service); a new one by default. */
+  metricsRegistry?: client.Registry;
 }
 
 export async function buildApp(services: Services, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -65,7 +68,7 @@ export async function buildApp(services: Services, opts: BuildOptions = {}): Pro
     return payload;
   });
   registerErrorHandling(app);
-  const metrics = registerMetrics(app);
+  const metrics = registerMetrics(app, opts.metricsRegistry);
   app.addSchema(Problem);
 
   await app.register(swagger, {

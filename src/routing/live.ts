@@ -28,6 +28,12 @@ export class LiveRouting {
     return this.building;
   }
 
+  /** The current snapshot, without waiting (the SIP hot path); throws before {@link warm} finished. */
+  current(): Snapshot {
+    if (!this.snap) throw new Error('the routing snapshot is not built yet: await warm() first');
+    return this.snap;
+  }
+
   /** The current snapshot; builds it first if needed. */
   async snapshot(): Promise<Snapshot> {
     await this.warm();

@@ -123,12 +123,42 @@ export async function recordCall(services: Services, legs: CallLegInput[], opts:
   const snap = await routingFor(services).snapshot();
   const interactionId = opts.interactionId ?? newId();
   const prepared = legs.map((l, i) => prepareLeg(snap, l, interactionId, i));
-  const byAccount = new Map<string, number[]>();
-  prepared.forEach((r, i) => byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), i]));
-  const out: CallRecord[] = new Array<CallRecord>(prepared.length);
-  for (const [accountId, idx] of byAccount) {
+  const written = await writeRecords(services, prepared);
+  return prepared.map((r) => written.get(r.id)!);
+}
+
+/**
+ * Records many finished calls at once (the SIP service's batch: one tenant transaction per account
+ * for all of them). A call with a wrong leg is left out whole and returned in `refused` with the
+ * reason; the others are written.
+ */
+export async function recordCalls(services: Services, calls: { legs: CallLegInput[]; interactionId: string }[]): Promise<{ written: number; refused: { interactionId: string; reason: string }[] }> {
+  const snap = await routingFor(services).snapshot();
+  const prepared: CallRecord[] = [];
+  const refused: { interactionId: string; reason: string }[] = [];
+  for (const c of calls) {
+    try {
+      prepared.push(...c.legs.map((l, i) => prepareLeg(snap, l, c.interactionId, i)));
+    } catch (e) {
+      refused.push({ interactionId: c.interactionId, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  await writeRecords(services, prepared);
+  return { written: prepared.length, refused };
+}
+
+/** Writes prepared records, each account's in one tenant transaction of that account; answers them as stored, by id. */
+async function writeRecords(services: Services, records: CallRecord[]): Promise<Map<string, CallRecord>> {
+  const out = new Map<string, CallRecord>();
+  const byAccount = new Map<string, CallRecord[]>();
+  for (const r of records) {
+    const list = byAccount.get(r.accountId);
+    if (list) list.push(r);
+    else byAccount.set(r.accountId, [r]);
+  }
+  for (const [accountId, list] of byAccount) {
     await services.db.tenant(accountId, async (sql) => {
-      for (const i of idx) out[i] = await insertCallRecord(sql, accountId, prepared[i]!);
+      for (const r of list) out.set(r.id, await insertCallRecord(sql, accountId, r));
     });
   }
   return out;

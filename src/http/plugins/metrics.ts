@@ -2,8 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
 
-export function registerMetrics(app: FastifyInstance): client.Registry {
-  const registry = new client.Registry();
+export function registerMetrics(app: FastifyInstance, registry: client.Registry = new client.Registry()): client.Registry {
   client.collectDefaultMetrics({ register: registry, prefix: 'tandem_' });
   const duration = new client.Histogram({
     name: 'tandem_http_request_duration_seconds',

@@ -1,0 +1,36 @@
+/**
+ * The carrier trunks as the B2BUA uses them (spec §10, issue 5 "Carrier trunks"): outbound gateways
+ * tried in priority order with failover, and the source addresses trusted to send calls in. Built
+ * from the operator's configuration (services/trunks.ts) at start and on every `trunk.*` event.
+ */
+import { compileTrustList, outboundOrder, type TrunkConfig, type TrustList } from '../../domain/trunks.ts';
+import type { Endpoint } from '../message/types.ts';
+
+export type Trunk = TrunkConfig;
+
+export class TrunkSet {
+  /** Enabled trunks in the order outbound calls try them. */
+  readonly outbound: Trunk[];
+  private readonly trust: TrustList<Trunk>;
+
+  constructor(trunks: Trunk[]) {
+    this.outbound = outboundOrder(trunks);
+    this.trust = compileTrustList(trunks);
+  }
+
+  /** The trunk whose inbound addresses include this source, or null (then the request must authenticate). */
+  trusted(address: string): Trunk | null {
+    return this.trust.match(address);
+  }
+
+  static endpoint(t: Trunk): Endpoint {
+    return { transport: t.transport, address: t.host, port: t.port };
+  }
+}
+
+/**
+ * Failover (issue 5 "priority with failover on 5xx/timeout"): a 5xx, a timeout (408, local or
+ * remote) or a transport failure (a local 503) moves the call to the next trunk; any other answer is
+ * the carrier's verdict on the call (busy, not found, declined) and is final.
+ */
+export const shouldFailover = (status: number): boolean => status >= 500 || status === 408;
