@@ -54,7 +54,11 @@ export class SipAuthenticator {
     const userKey = `${realm}|${creds.username}`;
     const verdict = this.guard.check(address, userKey);
     if (verdict === 'banned') return { ok: false, status: 403, reason: 'banned', headers: [], drop: true };
-    if (verdict === 'throttled') return this.refuse('Too many failed authentications; try again later', false);
+    if (verdict === 'throttled') {
+      // Refused unchecked, and counted: an address that keeps trying is banned.
+      this.guard.failed(address, userKey);
+      return this.refuse('Forbidden', false);
+    }
 
     const stored = { username: creds.username, realm: creds.realm, ha1: device?.ha1 ?? { MD5: FAKE_HA1.MD5, 'SHA-256': FAKE_HA1['SHA-256'] } };
     const v = verifyDigest(creds, { method: req.method, uri: req.rawUri }, stored, { secret: this.secret, scope: realm });
