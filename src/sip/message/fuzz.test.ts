@@ -2,7 +2,7 @@
  * Property-based fuzzing of the SIP message layer (fast-check). For random bytes, mutated corpus messages
  * (byte flips, truncations, insertions, huge repeats) and SIP-flavoured random header values:
  * - parseMessage returns a message or throws SipParseError — never another exception;
- * - no input takes more than 50 ms (re-measured twice before failing, so a GC pause or a busy CPU does
+ * - no input takes more than a second (re-measured twice before failing, so a GC pause or a busy CPU does
  *   not fail the run; only a consistently slow input does);
  * - whatever parses round-trips: parse(serialize(m)) deep-equals m (except rawUri, which the serializer
  *   rebuilds from m.uri, and a Content-Length the serializer adds when it was absent).
@@ -21,7 +21,9 @@ import { SipParseError, type SipMessage } from './types.ts';
 import { formatUri, parseUri } from './uri.ts';
 
 const RUNS = 2000;
-const MAX_MS = 50;
+// A hang guard, not a speed test: linear parsing of ≤ 64 KiB takes well under a millisecond, and a
+// backtracking blow-up takes seconds; a loaded CI machine stays far below this bound.
+const MAX_MS = 1000;
 const DIR = new URL('../../../test/fixtures/rfc4475/', import.meta.url);
 const CORPUS = fs.readdirSync(DIR).filter((f) => f.endsWith('.dat')).sort().map((f) => fs.readFileSync(new URL(f, DIR)));
 
