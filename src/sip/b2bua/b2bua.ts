@@ -86,6 +86,12 @@ interface CallerInfo {
 }
 
 type Stage = 'routing' | 'ringing' | 'answered' | 'ended';
+/** The rules of routing/inbound.ts that make a plan skip ringing (their sentence is the caller's Reason). */
+const IMMEDIATE_RULES = new Set(['dnd', 'forward_always', 'oa_portal']);
+/** Why a branch of the plan is taken. */
+type Branch = 'immediate' | 'busy' | 'no answer' | 'unreachable' | 'declined';
+/** The Diversion reason (RFC 5806 §4) of a forward taken on each branch. */
+const DIVERSION_REASON: Record<Branch, string> = { immediate: 'unconditional', busy: 'user-busy', 'no answer': 'no-answer', unreachable: 'unavailable', declined: 'deflection' };
 type Stages = { onBusy: Fallback; onNoAnswer: Fallback; onUnreachable: Fallback };
 /** A call to the public network: the carrier's answer is final. */
 const PUBLIC_STAGES: Stages = { onBusy: { action: 'busy' }, onNoAnswer: { action: 'end' }, onUnreachable: { action: 'end' } };
@@ -110,6 +116,8 @@ interface Call {
   /** The Tandem number being rung (busy tracking, forward chains). */
   targetNumber: string | null;
   forwardedFrom: string[];
+  /** RFC 5806 reason of each forward, parallel to forwardedFrom. */
+  diversionReasons: string[];
   callerId: CallerIdShown | null;
   plan: Extract<CallPlan, { ok: true }> | null;
   /** The branches of the ringing stage now under way. */
@@ -196,7 +204,7 @@ export class B2bua {
 
     const call: Call = {
       id: newId(), stage: 'routing', a: tx, aInvite: req, aSource: tx.source, aDialog: null, legs: [], winner: null, ringTimer: null, ackTimer: null,
-      caller, routeClass: null, metering: 'none', callee: null, targetNumber: null, forwardedFrom: [], callerId: null, plan: null, stages: PUBLIC_STAGES,
+      caller, routeClass: null, metering: 'none', callee: null, targetNumber: null, forwardedFrom: [], diversionReasons: [], callerId: null, plan: null, stages: PUBLIC_STAGES,
       startedAt: Date.now(), answeredAt: null, aTag: tx.toTag, log: this.d.log.child({ callId: req.callId }),
     };
     this.byATx.set(tx, call);
@@ -254,7 +262,11 @@ export class B2bua {
     call.callee ??= plan.target;
     call.callerId = plan.callerId;
     if (number) call.targetNumber = number.e164;
-    if (plan.immediate) return this.fallback(call, plan.immediate, 'immediate');
+    if (plan.immediate) {
+      // The engine's own sentence for why nothing rings (do-not-disturb, forward always, …).
+      const why = plan.explanation.find((st) => (st.matched && IMMEDIATE_RULES.has(st.rule)) || (st.rule === 'ring' && !st.matched))?.why;
+      return this.fallback(call, plan.immediate, 'immediate', undefined, why);
+    }
     // Busy: the number is already in a call and call waiting is off (spec §4).
     if (number && (this.busy.get(number.e164) ?? 0) > 0 && plan.onBusy.action !== 'call_waiting') {
       call.log.info({ number: number.e164 }, 'target busy (in a call, call waiting off)');
@@ -339,7 +351,8 @@ export class B2bua {
     const cid = call.callerId ?? { anonymous: call.caller.party.number === null, number: call.caller.party.number, name: call.caller.party.name, extension: null, office: null, source: 'public' };
     const id = identityFor(cid, domain, towards);
     const headers: [string, string][] = [...id.headers];
-    if (call.forwardedFrom.length > 0) headers.push(['Diversion', `<sip:${call.forwardedFrom[call.forwardedFrom.length - 1]}@${domain}>;reason=unconditional`]);
+    // RFC 5806: the numbers the call was forwarded from, the most recent first.
+    for (let i = call.forwardedFrom.length - 1; i >= 0; i--) headers.push(['Diversion', `<sip:${call.forwardedFrom[i]}@${domain}>;reason=${call.diversionReasons[i]}`]);
     for (const h of ['Allow', 'Supported', 'Session-Expires', 'Min-SE']) {
       const v = a.headers.get(h);
       if (v !== undefined) headers.push([h, v]);
@@ -469,13 +482,13 @@ export class B2bua {
     this.afterRinging(call, stages.onUnreachable, 'unreachable');
   }
 
-  private afterRinging(call: Call, f: Fallback, why: string, status?: number): void {
+  private afterRinging(call: Call, f: Fallback, why: Branch, status?: number): void {
     if (call.targetNumber) this.busyAdd(call.targetNumber, -1);
     this.fallback(call, f, why, status);
   }
 
   /** Takes a branch of the plan (module header). */
-  private fallback(call: Call, f: Fallback, why: string, status?: number): void {
+  private fallback(call: Call, f: Fallback, why: Branch, status?: number, explanation?: string): void {
     if (call.stage === 'ended') return;
     call.log.info({ why, action: f.action }, 'branch');
     const snap = this.d.snapshot();
@@ -483,7 +496,10 @@ export class B2bua {
       case 'forward': {
         const n = snap.numbers.get(f.to);
         const from = call.targetNumber;
-        if (from) call.forwardedFrom.push(from);
+        if (from) {
+          call.forwardedFrom.push(from);
+          call.diversionReasons.push(DIVERSION_REASON[why]);
+        }
         if (n) {
           const caller = call.caller.accountId ? { accountId: call.caller.accountId, userId: call.caller.userId } : { e164: call.caller.party.number };
           const plan = planInbound(snap, { target: n.e164, accountId: n.accountId, caller, at: new Date(), forwardedFrom: call.forwardedFrom });
@@ -496,12 +512,13 @@ export class B2bua {
       case 'voicemail':
         return this.fail(call, 480, `The call would go to the voicemail of ${f.numberE164}, which does not exist yet`, 'no_answer');
       case 'busy':
-        return this.fail(call, 486, why === 'busy' ? 'The callee is busy' : 'The call cannot be forwarded and the callee has no voicemail', 'busy');
+        return this.fail(call, 486, explanation ?? (why === 'busy' ? 'The callee is busy' : 'The call cannot be forwarded and the callee has no voicemail'), 'busy');
       case 'call_waiting':
         return this.fail(call, 486, 'The callee is busy', 'busy');
       case 'oa_portal':
         return this.fail(call, 480, 'The Office Anywhere portal service does not take calls over SIP yet');
       case 'end':
+        if (explanation) return this.fail(call, status ?? 480, explanation, 'failed');
         return this.fail(call, status ?? 480, why === 'declined' ? 'The callee declined the call' : why === 'no answer' ? 'No answer' : 'The callee cannot be reached', why === 'no answer' ? 'no_answer' : 'failed');
     }
   }

@@ -58,12 +58,17 @@ export interface Phone {
 
 const phoneId = (): string => `0004F2${String(100000 + uniq()).slice(-6)}`;
 
-/** A user with an extension and a number, logged in to a new handset whose credentials are returned. */
-export async function makePhone(h: Harness, t: TenantFixture, over: { extension?: string; firstName?: string; lastName?: string } = {}): Promise<Phone> {
+/**
+ * A user with an extension and a number, logged in to a new handset whose credentials are returned.
+ * `features` are set on the number before the handset login (the login leaves the number `pending`
+ * until the phone fetches its configuration, and only active numbers can be changed).
+ */
+export async function makePhone(h: Harness, t: TenantFixture, over: { extension?: string; firstName?: string; lastName?: string; features?: Record<string, unknown> } = {}): Promise<Phone> {
   const user = await makeUser(h, t, { ...(over.extension ? { extension: over.extension } : {}), ...(over.firstName ? { firstName: over.firstName } : {}), ...(over.lastName ? { lastName: over.lastName } : {}) });
   const [n] = await activeNumbers(h, t, 1);
   const assign = await h.call('PUT', `/v1/numbers/${n!.id}/assignment`, { token: t.adminToken, body: { userId: user.id } });
   if (assign.status !== 200) throw new Error(`assign failed: ${assign.text}`);
+  if (over.features) await setFeatures(h, t, n!.id, over.features);
   const pid = phoneId();
   const dev = await h.call('POST', '/v1/devices', { token: t.adminToken, body: { siteId: t.siteId, phoneId: pid, name: `Desk of ${user.extension}` } });
   if (dev.status !== 201) throw new Error(`device failed: ${dev.text}`);
