@@ -10,7 +10,7 @@
  * Goals (issue 5): Tandem ≥ 1,000 calls/s with 0 failures and ≥ 0.45 × Kamailio in the same run;
  * ≥ 5,000 REGISTER/s with digest auth.
  *
- *   npm run bench:sip
+ *   npm run bench:sip                  (Kamailio, then Tandem started by bench/sip/tandem.ts)
  *   npm run bench:sip -- --tandem-cmd "<starts Tandem's SIP service on 127.0.0.1:5060, routing the
  *       test INVITEs to sip:127.0.0.1:5070>" [--tandem-users users.csv]
  *   npm run bench:sip -- --tandem-pid <pid of a Tandem already listening on 127.0.0.1:5060> [...]
@@ -27,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseProcNetPorts } from '../../test/sip/support/ports.ts';
 import { toolPath } from '../../test/sip/support/tools.ts';
+import { BENCH_DID } from './tandem.ts';
 
 const HARNESS = fileURLToPath(new URL('./harness/', import.meta.url));
 
@@ -66,14 +67,14 @@ export const best = (steps: Step[]): Step | null =>
 const rates = (env: string, def: string): number[] =>
   (process.env[env] ?? def).split(/[\s,]+/).filter(Boolean).map(Number).filter((n) => Number.isFinite(n) && n > 0);
 
-function args(): { tandemCmd: string | null; tandemPid: number | null; tandemUsers: string | null; skipKamailio: boolean } {
+function args(): { tandemCmd: string | null; tandemPid: number | null; tandemUsers: string | null; skipKamailio: boolean; skipTandem: boolean } {
   const a = process.argv.slice(2);
   const val = (flag: string): string | null => {
     const i = a.indexOf(flag);
     return i >= 0 ? (a[i + 1] ?? null) : null;
   };
   const pid = val('--tandem-pid');
-  return { tandemCmd: val('--tandem-cmd'), tandemPid: pid ? Number(pid) : null, tandemUsers: val('--tandem-users'), skipKamailio: a.includes('--skip-kamailio') };
+  return { tandemCmd: val('--tandem-cmd'), tandemPid: pid ? Number(pid) : null, tandemUsers: val('--tandem-users'), skipKamailio: a.includes('--skip-kamailio'), skipTandem: a.includes('--skip-tandem') };
 }
 
 function run(cmd: string, argv: string[], env: Record<string, string>): Promise<number | null> {
@@ -146,7 +147,14 @@ async function main(): Promise<void> {
 
   let tandemCalls: Step | null = null;
   let tandemRegs: Step | null = null;
-  let tandemNote = 'not run (give --tandem-cmd "<command>" or --tandem-pid <pid>)';
+  let tandemNote = 'not run (--skip-tandem)';
+  // By default Tandem is started here (bench/sip/tandem.ts): the DID it serves is the callee of the sweep.
+  let service = 'bench';
+  if (!opt.tandemCmd && !opt.tandemPid && !opt.skipTandem) {
+    opt.tandemUsers = path.join(out, 'tandem-users.csv');
+    opt.tandemCmd = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(fileURLToPath(new URL('./tandem.ts', import.meta.url)))} ${JSON.stringify(opt.tandemUsers)}`;
+    service = BENCH_DID.slice(1);
+  }
   if (opt.tandemCmd || opt.tandemPid) {
     let pid = opt.tandemPid;
     let started: ReturnType<typeof spawn> | null = null;
@@ -168,7 +176,7 @@ async function main(): Promise<void> {
       }
     }
     try {
-      tandemCalls = best(await callSweep('Tandem (B2BUA)', path.join(out, 'tandem-calls'), callRates, { START_KAMAILIO: '0', PROXY_PID: String(pid ?? ''), DUR }));
+      tandemCalls = best(await callSweep('Tandem (B2BUA)', path.join(out, 'tandem-calls'), callRates, { START_KAMAILIO: '0', PROXY_PID: String(pid ?? ''), DUR, SERVICE: service }));
       tandemNote = '';
       if (opt.tandemUsers) {
         const first = readFileSync(opt.tandemUsers, 'utf8').split('\n')[1]?.split(';') ?? [];

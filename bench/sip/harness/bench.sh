@@ -116,7 +116,7 @@ for R in "${RATES[@]}"; do
   PP=${KPID:-$PROXY_PID}
   k0=$(cpu_ticks "$PP"); u0=$(cpu_ticks "$UPID"); t0=$(date +%s.%N)
   D0=($(udp_drops "$TPORT" "$UAC_PORT" "$UAS_PORT"))
-  ( sipp -sf "$UACSF" "$TARGET" "${INF[@]}" -i 127.0.0.1 -ci 127.0.0.1 -p "$UAC_PORT" -s bench -r "$R" -m "$N" -l 15000 -d "$HOLD" \
+  ( sipp -sf "$UACSF" "$TARGET" "${INF[@]}" -i 127.0.0.1 -ci 127.0.0.1 -p "$UAC_PORT" -s "${SERVICE:-bench}" -r "$R" -m "$N" -l 15000 -d "$HOLD" \
          -nostdin -timeout $(( DUR + 40 )) -buff_size 4194304 -max_recv_loops 10000 -max_sched_loops 10000 \
          -trace_stat -stf "uac_${T}.csv" -fd 1 -trace_err -error_file "uac_${T}_errors.log" > "uac_${T}.screen" 2>&1
     echo "rc=$?" > "uac_${T}.rc"; times > "uac_${T}.times" )
