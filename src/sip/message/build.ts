@@ -171,36 +171,36 @@ export function createResponse(req: SipRequest, status: number, reason?: string,
 }
 
 /**
+ * A request that belongs to the transaction of `req` (RFC 3261 §17.1.1.3 ACK for a non-2xx, §9.1
+ * CANCEL): one Via equal to the request's top Via (same branch), its Request-URI, Route lines,
+ * From, Call-ID and CSeq number, with `method` as the CSeq method and `to` as the To line.
+ */
+function sameTransactionRequest(req: SipRequest, method: 'ACK' | 'CANCEL', to: { line: string | undefined; value: NameAddr }, extraHeaders: ReadonlyArray<readonly [string, string]>): SipRequest {
+  const top = topViaValue(req.headers) ?? formatVia(req.via[0]!);
+  const h = new HeaderList();
+  h.append('Via', top);
+  h.append('Max-Forwards', '70');
+  for (const r of req.headers.getAll('Route')) h.append('Route', r);
+  h.append('From', req.headers.get('From') ?? formatNameAddr(req.from));
+  h.append('To', to.line ?? formatNameAddr(to.value));
+  h.append('Call-ID', req.headers.get('Call-ID') ?? req.callId);
+  const cseq: CSeq = { seq: req.cseq.seq, method };
+  h.append('CSeq', `${cseq.seq} ${method}`);
+  for (const [n, v] of extraHeaders) h.append(n, v); // e.g. Reason (RFC 3326)
+  h.append('Content-Length', '0');
+  return {
+    kind: 'request', method, uri: req.uri, rawUri: req.rawUri, maxForwards: 70, headers: h, body: Buffer.alloc(0),
+    via: req.via.slice(0, 1), from: req.from, to: to.value, callId: req.callId, cseq,
+  };
+}
+
+/**
  * The ACK a client INVITE transaction sends for a 300–699 response (RFC 3261 §17.1.1.3): Request-URI,
  * Call-ID, From and CSeq number of the INVITE, CSeq method ACK, To of the response, one Via equal to the
  * INVITE's top Via (same branch), and the INVITE's Route lines.
  */
 export function createAckForNon2xx(invite: SipRequest, response: SipResponse): SipRequest {
-  const top = topViaValue(invite.headers) ?? formatVia(invite.via[0]!);
-  const h = new HeaderList();
-  h.append('Via', top);
-  h.append('Max-Forwards', '70');
-  for (const r of invite.headers.getAll('Route')) h.append('Route', r);
-  h.append('From', invite.headers.get('From') ?? formatNameAddr(invite.from));
-  h.append('To', response.headers.get('To') ?? formatNameAddr(response.to));
-  h.append('Call-ID', invite.headers.get('Call-ID') ?? invite.callId);
-  const cseq: CSeq = { seq: invite.cseq.seq, method: 'ACK' };
-  h.append('CSeq', `${cseq.seq} ACK`);
-  h.append('Content-Length', '0');
-  return {
-    kind: 'request',
-    method: 'ACK',
-    uri: invite.uri,
-    rawUri: invite.rawUri,
-    maxForwards: 70,
-    headers: h,
-    body: Buffer.alloc(0),
-    via: invite.via.slice(0, 1),
-    from: invite.from,
-    to: response.to,
-    callId: invite.callId,
-    cseq,
-  };
+  return sameTransactionRequest(invite, 'ACK', { line: response.headers.get('To'), value: response.to }, []);
 }
 
 /**
@@ -209,32 +209,7 @@ export function createAckForNon2xx(invite: SipRequest, response: SipResponse): S
  * request's Route lines.
  */
 export function createCancel(req: SipRequest, extraHeaders: ReadonlyArray<readonly [string, string]> = []): SipRequest {
-  const top = topViaValue(req.headers) ?? formatVia(req.via[0]!);
-  const h = new HeaderList();
-  h.append('Via', top);
-  h.append('Max-Forwards', '70');
-  for (const r of req.headers.getAll('Route')) h.append('Route', r);
-  h.append('From', req.headers.get('From') ?? formatNameAddr(req.from));
-  h.append('To', req.headers.get('To') ?? formatNameAddr(req.to));
-  h.append('Call-ID', req.headers.get('Call-ID') ?? req.callId);
-  const cseq: CSeq = { seq: req.cseq.seq, method: 'CANCEL' };
-  h.append('CSeq', `${cseq.seq} CANCEL`);
-  for (const [n, v] of extraHeaders) h.append(n, v); // e.g. Reason (RFC 3326)
-  h.append('Content-Length', '0');
-  return {
-    kind: 'request',
-    method: 'CANCEL',
-    uri: req.uri,
-    rawUri: req.rawUri,
-    maxForwards: 70,
-    headers: h,
-    body: Buffer.alloc(0),
-    via: req.via.slice(0, 1),
-    from: req.from,
-    to: req.to,
-    callId: req.callId,
-    cseq,
-  };
+  return sameTransactionRequest(req, 'CANCEL', { line: req.headers.get('To'), value: req.to }, extraHeaders);
 }
 
 export interface RequestInit {
