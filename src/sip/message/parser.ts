@@ -170,6 +170,7 @@ export function parseMessage(buf: Buffer, limits?: Partial<ParseLimits>): SipMes
     let ve = e;
     while (ve > i && (h.charCodeAt(ve - 1) === SP || h.charCodeAt(ve - 1) === HTAB)) ve--;
     let value = h.slice(i, ve);
+    const name0Len = nameEnd - pos;
     let next = e + 2;
     // Continuation lines (§7.3.1): the CRLF and the white space around it become one SP.
     while (next < L) {
@@ -184,6 +185,11 @@ export function parseMessage(buf: Buffer, limits?: Partial<ParseLimits>): SipMes
       while (b > a && (h.charCodeAt(b - 1) === SP || h.charCodeAt(b - 1) === HTAB)) b--;
       if (b > a) value = value.length > 0 ? value + ' ' + h.slice(a, b) : h.slice(a, b);
       next = ce + 2;
+      // The unfolded field is one line when written again: it obeys the same limit.
+      if (name0Len + 2 + value.length > maxLineBytes) {
+        fatal = `header field longer than ${maxLineBytes} bytes once unfolded`;
+        break;
+      }
     }
     if (fatal) break;
     if (names.length >= maxHeaders) {
