@@ -36,6 +36,8 @@ export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO'
 /** Methods that must authenticate unless they come from a trusted trunk (issue 5). */
 const AUTHENTICATED = new Set(['INVITE', 'MESSAGE', 'SUBSCRIBE', 'REFER', 'PUBLISH']);
 const SERVER = 'Tandem';
+/** Methods counted under their own name in tandem_sip_requests_total; the rest as "other". */
+const COUNTED_METHODS = new Set([...AUTHENTICATED, 'REGISTER', 'OPTIONS', 'BYE', 'CANCEL', 'UPDATE', 'INFO']);
 
 export interface SipServiceOptions {
   transports: TransportLayerOptions;
@@ -142,13 +144,12 @@ export class SipService implements TransactionUser {
 
   onRequest(tx: ServerTransaction): void {
     const req = tx.request;
-    this.metrics.requests.inc({ method: AUTHENTICATED.has(req.method) || ['REGISTER', 'OPTIONS', 'BYE', 'CANCEL', 'UPDATE', 'INFO'].includes(req.method) ? req.method : 'other' });
+    this.metrics.requests.inc({ method: COUNTED_METHODS.has(req.method) ? req.method : 'other' });
     const bad = requestValidation(req, { supported: [], acceptedTypes: ['application/sdp', 'multipart/mixed', 'application/dtmf-relay', 'text/plain'] });
     if (bad) {
       tx.reply(bad.status, bad.reason, { headers: bad.headers });
       return;
     }
-    const trunk = this.trunkSet.trusted(tx.source.address);
     const inDialog = req.to.params.has('tag');
     switch (req.method) {
       case 'REGISTER':
@@ -166,7 +167,7 @@ export class SipService implements TransactionUser {
         return;
       case 'INVITE':
         if (!inDialog) {
-          this.b2bua.invite(tx as Parameters<B2bua['invite']>[0], trunk);
+          this.b2bua.invite(tx as Parameters<B2bua['invite']>[0], this.trunkSet.trusted(tx.source.address));
           return;
         }
         break;
@@ -175,7 +176,7 @@ export class SipService implements TransactionUser {
       this.b2bua.inDialog(tx);
       return;
     }
-    if (AUTHENTICATED.has(req.method) && !trunk && !this.authenticated(tx)) return;
+    if (AUTHENTICATED.has(req.method) && !this.trunkSet.trusted(tx.source.address) && !this.authenticated(tx)) return;
     tx.reply(['BYE', 'UPDATE', 'INFO', 'PRACK'].includes(req.method) ? 481 : 501, undefined, { headers: [['Allow', ALLOW]] });
   }
 

@@ -34,11 +34,11 @@ import { Dialog } from '../dialog/dialog.ts';
 import { createRequest, newCallId } from '../message/build.ts';
 import { formatNameAddr, quote } from '../message/headers-parse.ts';
 import type { Endpoint, NameAddr, SipRequest, SipResponse, SipUri } from '../message/types.ts';
-import { isSipUri, parseUri } from '../message/uri.ts';
+import { isSipUri, parseUri, unescapedUser } from '../message/uri.ts';
 import type { SipDirectory } from '../registrar/directory.ts';
 import type { LocationService } from '../registrar/location.ts';
 import type { Clock, TimerHandle } from '../transaction/clock.ts';
-import type { ClientTransaction, InviteClientTransaction } from '../transaction/client.ts';
+import type { InviteClientTransaction } from '../transaction/client.ts';
 import type { TransactionLayer } from '../transaction/layer.ts';
 import type { InviteServerTransaction, ServerTransaction } from '../transaction/server.ts';
 import type { ClientTransactionHandler } from '../transaction/types.ts';
@@ -129,18 +129,14 @@ interface Call {
   log: Logger;
 }
 
+/** For requests whose answer changes nothing (a BYE of a call that is over). */
+const IGNORE_ANSWER: ClientTransactionHandler = { onResponse: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined };
+
 const reasonHeader = (status: number, text: string): [string, string] => ['Reason', `SIP;cause=${status};text=${quote(text.slice(0, 300))}`];
 
 /** The dialled string of a Request-URI: the user part of a sip/sips URI (unescaped), or a tel: number. */
 export function dialledOf(uri: SipRequest['uri']): string | null {
-  if (isSipUri(uri)) {
-    if (uri.user === null) return null;
-    try {
-      return decodeURIComponent(uri.user);
-    } catch {
-      return uri.user;
-    }
-  }
+  if (isSipUri(uri)) return unescapedUser(uri);
   return uri.scheme === 'tel' ? uri.value.split(';')[0]! : null;
 }
 
@@ -583,22 +579,18 @@ export class B2bua {
   }
 
   private byeLeg(leg: Leg, text: string): void {
-    if (!leg.dialog) return;
-    const bye = leg.dialog.request('BYE', { headers: [reasonHeader(200, text)] });
-    try {
-      this.d.tl.request(bye, leg.dialog.peer, { onResponse: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined });
-    } catch {
-      // nothing more can be done for a leg we cannot reach
-    }
+    if (leg.dialog) this.sendBye(leg.dialog, reasonHeader(200, text));
   }
 
-  private byeA(call: Call, text: string): void {
-    if (!call.aDialog) return;
-    const bye = call.aDialog.request('BYE', { headers: [reasonHeader(200, text)] });
+  /**
+   * A BYE in `dialog` (RFC 3261 §15.1.1). Its answer changes nothing: the call is over on our side
+   * whatever the peer says, and a peer we cannot reach is gone already.
+   */
+  private sendBye(dialog: Dialog, reason: [string, string] | null): void {
     try {
-      this.d.tl.request(bye, call.aDialog.peer, { onResponse: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined });
+      this.d.tl.request(dialog.request('BYE', reason ? { headers: [reason] } : {}), dialog.peer, IGNORE_ANSWER);
     } catch {
-      // idem
+      // unreachable peer: nothing more to do
     }
   }
 
@@ -619,12 +611,8 @@ export class B2bua {
     const to = hit.side === 'a' ? call.winner!.dialog! : call.aDialog!;
     if (req.method === 'BYE') {
       tx.reply(200, 'OK');
-      const bye = to.request('BYE', req.headers.get('Reason') ? { headers: [['Reason', req.headers.get('Reason')!]] } : {});
-      try {
-        this.d.tl.request(bye, to.peer, { onResponse: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined });
-      } catch {
-        // the other side is gone; the call ends anyway
-      }
+      const reason = req.headers.get('Reason');
+      this.sendBye(to, reason !== undefined ? ['Reason', reason] : null);
       this.end(call, 'answered', 200);
       return;
     }
@@ -690,7 +678,7 @@ export class B2bua {
     for (const call of [...this.byATx.values()]) {
       if (call.stage === 'answered') {
         if (call.winner) this.byeLeg(call.winner, 'Tandem is shutting down');
-        this.byeA(call, 'Tandem is shutting down');
+        if (call.aDialog) this.sendBye(call.aDialog, reasonHeader(200, 'Tandem is shutting down'));
         this.end(call, 'answered', 200);
       } else {
         this.cancelLegs(call, null, 'Tandem is shutting down');

@@ -59,11 +59,6 @@ export class Dialog {
     return new Dialog(invite.callId, invite.from.params.get('tag') ?? '', res.to.params.get('tag') ?? '', invite.from, res.to, target, routeSet, peer, invite.cseq.seq, null, contact);
   }
 
-  /** Whether a request's tags put it in this dialog, seen from our side (§12.2.2). */
-  matches(req: SipRequest): boolean {
-    return req.callId === this.callId && req.to.params.get('tag') === this.localTag && (req.from.params.get('tag') ?? '') === this.remoteTag;
-  }
-
   /** The next in-dialog request (§12.2.1.1). ACK and CANCEL reuse the CSeq of their INVITE: pass `seq`. */
   request(method: string, opts: { seq?: number; body?: Buffer; contentType?: string; headers?: [string, string][] } = {}): SipRequest {
     const seq = opts.seq ?? ++this.localSeq;

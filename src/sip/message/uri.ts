@@ -215,3 +215,13 @@ export function formatUri(u: Uri): string {
   }
   return out;
 }
+
+/** The user part of a sip/sips URI with its %-escapes decoded (RFC 3261 §19.1.2); as received when malformed. */
+export function unescapedUser(u: SipUri): string | null {
+  if (u.user === null) return null;
+  try {
+    return decodeURIComponent(u.user);
+  } catch {
+    return u.user;
+  }
+}

@@ -13,7 +13,7 @@
 import type { AuthResult, SipAuthenticator } from '../auth/authenticator.ts';
 import { parseContact, parseUnsigned } from '../message/headers-parse.ts';
 import type { Endpoint, NameAddr, SipRequest, SipUri } from '../message/types.ts';
-import { formatUri, isSipUri } from '../message/uri.ts';
+import { formatUri, isSipUri, unescapedUser } from '../message/uri.ts';
 import type { Binding, LocationChange, LocationService } from './location.ts';
 
 export interface RegistrarOptions {
@@ -53,7 +53,7 @@ export class Registrar {
 
     // Step 5: the address-of-record in To must be the device's own.
     const to = req.to.uri;
-    if (!isSipUri(to) || to.host !== account.domain || decodeURIComponentSafe(to.user ?? '').toLowerCase() !== device.username) {
+    if (!isSipUri(to) || to.host !== account.domain || (unescapedUser(to) ?? '').toLowerCase() !== device.username) {
       return { status: 403, reason: 'A device may register only its own address', headers: [], deviceId: device.id };
     }
 
@@ -155,12 +155,4 @@ const outOfOrder = (): RegisterAnswer => ({ status: 500, reason: 'Out of order R
 function unquoted(v: string | null | undefined): string | null {
   if (v === undefined || v === null) return null;
   return v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
-}
-
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
