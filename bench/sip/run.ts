@@ -77,13 +77,70 @@ function args(): { tandemCmd: string | null; tandemPid: number | null; tandemUse
   return { tandemCmd: val('--tandem-cmd'), tandemPid: pid ? Number(pid) : null, tandemUsers: val('--tandem-users'), skipKamailio: a.includes('--skip-kamailio'), skipTandem: a.includes('--skip-tandem') };
 }
 
-function run(cmd: string, argv: string[], env: Record<string, string>): Promise<number | null> {
+/**
+ * Runs a harness script in a process group of its own; after `limitMs` the whole group (the script,
+ * its SIPp and Kamailio) is stopped — SIGTERM, then SIGKILL 10 s later — and null is returned, so a
+ * sweep can never hang the benchmark. The scripts bound every step themselves (STEP_TIMEOUT); this is
+ * the backstop.
+ */
+/** Harness process groups now running. */
+const running = new Set<number>();
+/** The Tandem this run started, if any. */
+let startedTandem: number | null = null;
+
+/** On Ctrl-C or SIGTERM the harness's process groups (detached from ours) are stopped too. */
+function stopHarnessOnSignals(): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      for (const pid of running) {
+        try {
+          process.kill(-pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+      if (startedTandem) {
+        try {
+          process.kill(startedTandem, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+      process.exit(130);
+    });
+  }
+}
+
+function run(cmd: string, argv: string[], env: Record<string, string>, limitMs: number): Promise<number | null> {
   return new Promise((resolve) => {
-    const p = spawn(cmd, argv, { cwd: HARNESS, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const p = spawn(cmd, argv, { cwd: HARNESS, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    if (p.pid) running.add(p.pid);
+    const group = (sig: NodeJS.Signals): void => {
+      try {
+        if (p.pid) process.kill(-p.pid, sig);
+      } catch {
+        // already gone
+      }
+    };
+    let kill: NodeJS.Timeout | null = null;
+    const limit = setTimeout(() => {
+      console.error(`${path.basename(argv[0] ?? cmd)} ran past ${Math.round(limitMs / 1000)} s: stopping it`);
+      group('SIGTERM');
+      kill = setTimeout(() => group('SIGKILL'), 10_000);
+    }, limitMs);
     p.on('error', () => resolve(null));
-    p.on('close', (code) => resolve(code));
+    p.on('close', (code) => {
+      if (p.pid) running.delete(p.pid);
+      clearTimeout(limit);
+      if (kill) clearTimeout(kill);
+      resolve(code);
+    });
   });
 }
+
+/** The most a sweep of `steps` steps may take: per step the SIPp bound (DUR + 60 s, + 5 s to kill),
+ * the settling wait (30 s) and the scripts' own pauses and start-ups (15 s). */
+const sweepLimitMs = (steps: number, dur: number): number => steps * (dur + 60 + 5 + 30 + 15) * 1000 + 30_000;
 
 function udpPortsInUse(ports: number[]): number[] {
   try {
@@ -98,14 +155,14 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function callSweep(label: string, out: string, list: number[], env: Record<string, string>): Promise<Step[]> {
   console.log(`\n== ${label}: calls/s sweep ${list.join(' ')} (${env.DUR} s per step) ==`);
-  await run('bash', [path.join(HARNESS, 'bench.sh'), ...list.map(String)], { OUT: out, ...env });
+  await run('bash', [path.join(HARNESS, 'bench.sh'), ...list.map(String)], { OUT: out, ...env }, sweepLimitMs(list.length, Number(env.DUR)));
   const file = path.join(out, 'summary.txt');
   return existsSync(file) ? parseSummary(readFileSync(file, 'utf8'), 'calls') : [];
 }
 
 async function regSweep(label: string, out: string, list: number[], env: Record<string, string>): Promise<Step[]> {
   console.log(`\n== ${label}: REGISTER/s with digest auth, sweep ${list.join(' ')} (${env.DUR} s per step) ==`);
-  await run('bash', [path.join(HARNESS, 'regbench.sh'), ...list.map(String)], { OUT: out, SCENARIO: 'register-auth.xml', ...env });
+  await run('bash', [path.join(HARNESS, 'regbench.sh'), ...list.map(String)], { OUT: out, SCENARIO: 'register-auth.xml', ...env }, sweepLimitMs(list.length, Number(env.DUR)));
   const file = path.join(out, 'summary.txt');
   return existsSync(file) ? parseSummary(readFileSync(file, 'utf8'), 'register') : [];
 }
@@ -114,6 +171,7 @@ const fmt = (s: Step | null, unit: string): string =>
   s ? `${s.rate} ${unit} (${s.success}/${s.attempted} ok, achieved ${s.achieved}/s, server CPU ${s.serverCpu}% of a core)` : 'no step passed at its rate';
 
 async function main(): Promise<void> {
+  stopHarnessOnSignals();
   const opt = args();
   const missing = ['sipp', 'bc', 'python3', ...(opt.skipKamailio ? [] : ['kamailio'])].filter((t) => toolPath(t) === null);
   if (missing.length) {
@@ -165,6 +223,7 @@ async function main(): Promise<void> {
       }
       started = spawn('bash', ['-c', `exec ${opt.tandemCmd}`], { stdio: ['ignore', 'ignore', 'inherit'] });
       pid = started.pid ?? null;
+      startedTandem = pid;
       const deadline = Date.now() + 60_000;
       while (!udpPortsInUse([5060]).length) {
         if (started.exitCode !== null || Date.now() > deadline) {

@@ -27,12 +27,20 @@ import type { Services } from '../../src/services/context.ts';
 /** The DID the benchmark calls (the harness's `SERVICE`, without "+"). */
 export const BENCH_DID = '+493055501000';
 /** Where it forwards: a public number, reached through the trunk. */
-const FORWARD_TO = '+493055509999';
+export const FORWARD_TO = '+493055509999';
 const BENCH_DEVICES = Number(process.env.BENCH_SIP_TANDEM_DEVICES ?? 2000);
 
-async function main(): Promise<void> {
-  const usersFile = process.argv[2];
-  if (!usersFile) throw new Error('usage: bench/sip/tandem.ts <users.csv>');
+/** What {@link provision} made: the services, the API client, and each device's SIPp injection line. */
+export interface BenchSetup {
+  services: Services;
+  api: Awaited<ReturnType<typeof clientFor>>;
+  domain: string;
+  /** `user;password;domain` per device. */
+  users: string[];
+}
+
+/** A fresh embedded database with the benchmark's account, DID, trunk and `devices` devices. */
+export async function provision(devices: number): Promise<BenchSetup> {
   const db = await PgliteDatabase.open(mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-db-')));
   await migrate(db);
   const config = loadConfig({}, { databaseUrl: null, operatorPassword: 'bench operator password', logLevel: 'silent', sipDigestAlgorithms: ['MD5'] });
@@ -53,14 +61,21 @@ async function main(): Promise<void> {
   await api.call('POST', `/v1/numbers/${did}/activate`, { account });
   await api.call('PATCH', `/v1/numbers/${did}/features`, { account, body: { forwardAlways: FORWARD_TO } });
   await api.call('POST', '/v1/trunks', { body: { name: 'Bench answerer', host: '127.0.0.1', port: 5070, transport: 'UDP', priority: 10, inboundAddresses: ['127.0.0.1'] } });
-  const rows: string[] = ['SEQUENTIAL'];
-  for (let i = 0; i < BENCH_DEVICES; i++) {
+  const users: string[] = [];
+  for (let i = 0; i < devices; i++) {
     const d = await api.call<{ credentials: { username: string; password: string; domain: string } }>('POST', '/v1/devices', {
       account, body: { siteId, phoneId: `BE${String(i).padStart(10, '0')}`, name: `Bench ${i}` },
     });
-    rows.push(`${d.credentials.username};${d.credentials.password};${d.credentials.domain}`);
+    users.push(`${d.credentials.username};${d.credentials.password};${d.credentials.domain}`);
   }
-  writeFileSync(usersFile, rows.join('\n') + '\n');
+  return { services, api, domain, users };
+}
+
+async function main(): Promise<void> {
+  const usersFile = process.argv[2];
+  if (!usersFile) throw new Error('usage: bench/sip/tandem.ts <users.csv>');
+  const { services, api, users } = await provision(BENCH_DEVICES);
+  writeFileSync(usersFile, ['SEQUENTIAL', ...users].join('\n') + '\n');
   const sip = new SipService(services, {
     transports: { udp: { host: '127.0.0.1', port: 5060 } },
     registry: new client.Registry(), log: pino({ level: 'warn' }), keepAliveSeconds: 0,

@@ -23,7 +23,7 @@ import type { Snapshot } from '../routing/snapshot.ts';
 import type { MeteringClass, Party, RouteClass } from '../routing/types.ts';
 import { decodeCursor, toPage, type Page } from '../store/pagination.ts';
 import {
-  CALL_DIRECTIONS, CALL_RESULTS, callRecordSortKey, getCallRecord, insertCallRecord, listCallRecords, toCallRecord,
+  CALL_DIRECTIONS, CALL_RESULTS, callRecordSortKey, getCallRecord, insertCallRecord, insertCallRecords, listCallRecords, toCallRecord,
   type CallDirection, type CallRecord, type CallResult, type Visibility,
 } from '../store/repos/call-records.ts';
 import { getUser } from '../store/repos/users.ts';
@@ -143,8 +143,29 @@ export async function recordCalls(services: Services, calls: { legs: CallLegInpu
       refused.push({ interactionId: c.interactionId, reason: e instanceof Error ? e.message : String(e) });
     }
   }
-  await writeRecords(services, prepared);
+  await writeRecordBatch(services, prepared);
   return { written: prepared.length, refused };
+}
+
+/** Rows per INSERT of a batch: bounds how long one statement holds the (embedded) database. */
+const BATCH_ROWS = 500;
+
+/**
+ * Writes prepared records, each account's in one tenant transaction of that account, with one
+ * statement per {@link BATCH_ROWS} rows (store/repos/call-records.ts `insertCallRecords`).
+ */
+async function writeRecordBatch(services: Services, records: CallRecord[]): Promise<void> {
+  const byAccount = new Map<string, CallRecord[]>();
+  for (const r of records) {
+    const list = byAccount.get(r.accountId);
+    if (list) list.push(r);
+    else byAccount.set(r.accountId, [r]);
+  }
+  for (const [accountId, list] of byAccount) {
+    await services.db.tenant(accountId, async (sql) => {
+      for (let i = 0; i < list.length; i += BATCH_ROWS) await insertCallRecords(sql, accountId, list.slice(i, i + BATCH_ROWS));
+    });
+  }
 }
 
 /** Writes prepared records, each account's in one tenant transaction of that account; answers them as stored, by id. */

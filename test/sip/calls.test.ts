@@ -18,73 +18,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { activeNumbers, makeAccount, type TenantFixture } from '../support/harness.ts';
 import { distinctAdminExtensions, federate } from '../support/federation.ts';
+import { dial, explainAll, received, receivedAll, receivedHeader, registeredPhone, Started } from './support/phones.ts';
 import { freeUdpPort } from './support/ports.ts';
-import { parseMessageTrace, runSipp, startSippUas, type SippResult, type SippUas } from './support/sipp.ts';
-import { makePhone, startSipServer, type Phone, type SipTestServer } from './support/tandem.ts';
+import { runSipp, startSippUas, type SippUas } from './support/sipp.ts';
+import { makePhone, startSipServer, type SipTestServer } from './support/tandem.ts';
 import { requireTool } from './support/tools.ts';
 
 const skip = requireTool('sipp');
 /** Upper bound of one test (each normally takes a few seconds; the forward test rings 6 s). */
 const TEST_TIMEOUT = 30_000;
 
-/** Requests (or responses) of a SIPp run's message trace whose first line matches. */
-const received = (r: SippResult, firstLine: RegExp): string[] =>
-  parseMessageTrace(r.messageLog).filter((m) => m.direction === 'received' && firstLine.test(m.firstLine)).map((m) => m.firstLine);
-/** Every message a SIPp run received. */
-const receivedAll = (r: SippResult): string[] => received(r, /./);
-/** The first value of `header` in the first received message whose first line matches. */
-const receivedHeader = (r: SippResult, firstLine: RegExp, header: string): string | undefined =>
-  parseMessageTrace(r.messageLog).find((m) => m.direction === 'received' && firstLine.test(m.firstLine))?.header(header);
-
-/** Everything a test starts, stopped in its `finally`. */
-class Started {
-  private readonly uases: SippUas[] = [];
-  add(u: SippUas): SippUas {
-    this.uases.push(u);
-    return u;
-  }
-  async stopAll(): Promise<void> {
-    for (const u of this.uases) await u.stop().catch(() => undefined);
-  }
-}
-
-interface PhoneOpts {
-  /** The answerer's scenario; default uas-answer. */
-  scenario?: string;
-  /** SIPp's global timeout; default 20 s. */
-  timeoutS?: number;
-}
-
-/** Registers `p` from a SIPp on a fresh port, then starts a SIPp answerer (`scenario`) on that port. */
-async function registeredPhone(s: SipTestServer, p: Phone, started: Started, opts: PhoneOpts = {}): Promise<SippUas> {
-  const port = await freeUdpPort();
-  const reg = await runSipp({
-    scenario: 'register-auth', target: `127.0.0.1:${s.udpPort}`, localPort: port, service: p.username, timeoutS: 10,
-    auth: { username: p.username, password: p.password }, vars: { domain: p.domain },
-  });
-  assert.ok(reg.ok, reg.explain());
-  assert.equal(s.sip.location.bindings(p.deviceId).length, 1);
-  return started.add(await startSippUas({ scenario: opts.scenario ?? 'uas-answer', localPort: port, service: p.username, timeoutS: opts.timeoutS ?? 20 }));
-}
-
 /** A SIPp answerer playing the carrier on `ip` (the trunk's host). */
 async function carrier(started: Started, ip: string, scenario: string, port: number): Promise<SippUas> {
   return started.add(await startSippUas({ scenario, localPort: port, service: 'carrier', timeoutS: 20, extraArgs: ['-i', ip] }));
-}
-
-/** `from` dials `dialled` with its digest credentials (challenge answered once). */
-function dial(s: SipTestServer, from: Phone, dialled: string, scenario = 'uac-call', pauseMs = 500): Promise<SippResult> {
-  return runSipp({
-    scenario, target: `127.0.0.1:${s.udpPort}`, service: dialled, timeoutS: 15, pauseMs,
-    auth: { username: from.username, password: from.password },
-    // What the handset itself sends as its display name; Tandem must show the user's name instead.
-    vars: { caller: from.username, caller_name: 'Handset', domain: from.domain, to_domain: from.domain },
-  });
-}
-
-/** The SIP-side explanation of a failed call: the caller's run and every peer's. */
-function explainAll(parts: Record<string, SippResult | undefined>): string {
-  return Object.entries(parts).filter(([, r]) => r).map(([name, r]) => `=== ${name} ===\n${r!.explain()}`).join('\n');
 }
 
 type RecordRow = {

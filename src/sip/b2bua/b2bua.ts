@@ -144,15 +144,21 @@ export class B2bua {
   /** Calls by A's Call-ID + our tag towards A, and by each B leg's Call-ID: in-dialog look-ups. */
   private readonly byDialog = new Map<string, { call: Call; side: 'a' | Leg }>();
   private readonly byATx = new Map<InviteServerTransaction, Call>();
+  /**
+   * Our 2xx responses to INVITEs still waiting for their ACK (`retransmit2xx`), by Call-ID|To tag|CSeq,
+   * each with what to do with that ACK (null: it never came).
+   */
+  private readonly unacked = new Map<string, (ack: SipRequest | null) => void>();
   /** Calls per Tandem number now (busy when call waiting is off). */
   private readonly busy = new Map<string, number>();
   private readonly legHandler: ClientTransactionHandler;
 
   constructor(private readonly d: B2buaDeps) {
+    // `tx.context` is the leg, or null for a leg of a call that has ended (`end`): nothing to do then.
     this.legHandler = {
-      onResponse: (res, tx) => this.onLegResponse(tx.context as Leg, res),
-      onTimeout: (tx) => this.onLegFinal(tx.context as Leg, 408),
-      onTransportError: (tx) => this.onLegFinal(tx.context as Leg, 503),
+      onResponse: (res, tx) => void (tx.context && this.onLegResponse(tx.context as Leg, res)),
+      onTimeout: (tx) => void (tx.context && this.onLegFinal(tx.context as Leg, 408)),
+      onTransportError: (tx) => void (tx.context && this.onLegFinal(tx.context as Leg, 503)),
     };
   }
 
@@ -440,11 +446,12 @@ export class B2bua {
     // 200 to A with the callee's SDP; our Contact; A's dialog begins (§12.1.1).
     const ct = res.headers.get('Content-Type');
     const contact = this.contact(call.aSource.transport);
-    call.a.reply(200, 'OK', {
+    const ok = call.a.reply(200, 'OK', {
       toTag: call.aTag,
       headers: [['Contact', formatNameAddr(contact)]],
       ...(res.body.length > 0 ? { body: res.body, contentType: ct ?? 'application/sdp' } : {}),
     });
+    this.retransmit2xx(call.a, ok);
     call.aDialog = Dialog.asUas(call.aInvite, call.aTag, contact, call.aSource);
     call.ackTimer = this.d.clock.setTimeout((c: Call) => this.onAckTimeout(c), 64 * this.d.tl.timers.T1, call);
     call.log.info({ status: res.status }, 'answered');
@@ -559,6 +566,13 @@ export class B2bua {
 
   /** An ACK outside any transaction: for our 2xx to A (relayed to the winning leg) or a relayed re-INVITE. */
   ack(ack: SipRequest): void {
+    // §13.3.1.4: the ACK of a 2xx we are retransmitting stops the retransmissions.
+    const unackedKey = `${ack.callId}|${ack.to.params.get('tag') ?? ''}|${ack.cseq.seq}`;
+    const waiting = this.unacked.get(unackedKey);
+    if (waiting) {
+      this.unacked.delete(unackedKey);
+      waiting(ack);
+    }
     const hit = this.byDialog.get(`${ack.callId}|${ack.to.params.get('tag') ?? ''}`);
     if (!hit || hit.side !== 'a') return;
     const call = hit.call;
@@ -569,7 +583,35 @@ export class B2bua {
       call.ackTimer = null;
       this.ackLeg(call.winner, ack.body, ack.headers.get('Content-Type') ?? null);
     }
-    // The ACK of a relayed re-INVITE was sent by us already when its 2xx arrived.
+    // The ACK of a relayed re-INVITE was handled above (`unacked`: stops our 2xx, carries a late answer on).
+  }
+
+  /**
+   * RFC 3261 §13.3.1.4: the UAS core retransmits its 2xx to an INVITE (T1, doubling up to T2) until the
+   * ACK arrives (`ack`), for at most 64·T1 (while the transaction is Accepted, RFC 6026 §7.1); over a
+   * reliable transport, where the 2xx is not lost, it only waits, and only when `onAck` needs the ACK.
+   * `onAck` gets the ACK, or null when none came.
+   */
+  private retransmit2xx(tx: InviteServerTransaction, res: SipResponse | null, onAck?: (ack: SipRequest | null) => void): void {
+    if (!res) return onAck?.(null);
+    if (tx.reliable && !onAck) return;
+    const done = onAck ?? ((): void => undefined);
+    const key = `${tx.request.callId}|${res.to.params.get('tag') ?? ''}|${tx.request.cseq.seq}`;
+    this.unacked.set(key, done);
+    const { T1, T2 } = this.d.tl.timers;
+    let interval = tx.reliable ? 64 * T1 : T1;
+    const tick = (): void => {
+      if (this.unacked.get(key) !== done) return; // ACKed
+      if (tx.state !== 'Accepted' || tx.reliable) {
+        this.unacked.delete(key);
+        done(null);
+        return;
+      }
+      tx.respond(res);
+      interval = Math.min(2 * interval, T2);
+      this.d.clock.setTimeout(tick, interval, undefined);
+    };
+    this.d.clock.setTimeout(tick, interval, undefined);
   }
 
   private ackLeg(leg: Leg, body: Buffer, contentType: string | null): void {
@@ -625,17 +667,41 @@ export class B2bua {
       if (v !== undefined) extra.push([h, v]);
     }
     const relayed = to.request(req.method, { headers: extra, ...(req.body.length > 0 ? { body: req.body, contentType: ct ?? 'application/sdp' } : {}) });
+    /** The ACK we sent for the 2xx of a relayed re-INVITE (re-sent for its retransmissions, §13.2.2.4). */
+    let ackSent: SipRequest | null = null;
+    let answered = false;
+    const sendAck = (from: SipRequest | null): void => {
+      const body = from?.body ?? Buffer.alloc(0);
+      ackSent = to.request('ACK', { seq: relayed.cseq.seq, ...(body.length > 0 ? { body, contentType: from!.headers.get('Content-Type') ?? 'application/sdp' } : {}) });
+      this.d.tl.sendStateless(ackSent, to.peer).catch(() => undefined);
+    };
     try {
       this.d.tl.request(relayed, to.peer, {
         onResponse: (res) => {
           if (res.status === 100) return;
-          if (req.method === 'INVITE' && res.status >= 200 && res.status < 300) {
-            to.refreshTarget(res);
-            const ack = to.request('ACK', { seq: relayed.cseq.seq });
-            this.d.tl.sendStateless(ack, to.peer).catch(() => undefined);
+          const refresh = (req.method === 'INVITE' || req.method === 'UPDATE') && res.status >= 200 && res.status < 300;
+          if (req.method === 'INVITE' && refresh) {
+            // A retransmitted 2xx (RFC 6026 §8.4): ACKed again once we have ACKed it, nothing more.
+            if (answered) {
+              if (ackSent) this.d.tl.sendStateless(ackSent, to.peer).catch(() => undefined);
+              return;
+            }
+            answered = true;
+            // An offer in the re-INVITE: the ACK carries nothing, send it now. No offer (RFC 3261 §14.1,
+            // RFC 3264 §4): the 2xx carries the offer and the ACK the answer, so the ACK waits for the one
+            // from the other side (below, `retransmit2xx`) and carries its body.
+            if (req.body.length > 0) sendAck(null);
           }
+          // RFC 3261 §12.2.1.2: a 2xx to a target refresh (re-INVITE, UPDATE: RFC 3311 §5.1) moves the remote target.
+          if (refresh) to.refreshTarget(res);
           const rct = res.headers.get('Content-Type');
-          tx.reply(res.status, res.reason, res.body.length > 0 ? { body: res.body, contentType: rct ?? 'application/sdp' } : {});
+          // RFC 3261 §13.3.1.4 and §20 Table 2: a 2xx to an INVITE (a re-INVITE too) carries a Contact; the
+          // 2xx of UPDATE as well (RFC 3311 §5.2, a target refresh). Ours, as the peer reaches us.
+          const sent = tx.reply(res.status, res.reason, {
+            ...(refresh ? { headers: [['Contact', formatNameAddr(from.contact)]] } : {}),
+            ...(res.body.length > 0 ? { body: res.body, contentType: rct ?? 'application/sdp' } : {}),
+          });
+          if (refresh && req.method === 'INVITE') this.retransmit2xx(tx as InviteServerTransaction, sent, req.body.length > 0 ? undefined : sendAck);
         },
         onTimeout: () => void tx.reply(408, 'Request Timeout'),
         onTransportError: () => void tx.reply(503, 'Service Unavailable'),
@@ -671,6 +737,17 @@ export class B2bua {
     for (const l of call.legs) this.byDialog.delete(`${l.invite.callId}|${l.invite.from.params.get('tag')}`);
     this.d.metrics.callEnded(status);
     this.d.records.add(call.id, this.legsOf(call, result));
+    // The call's transactions outlive it by up to 64·T1 (RFC 6026 Timers L and M), and a B leg's would
+    // keep the whole call reachable through its context: a leg with its final answer lets go of the
+    // call (its transaction has nothing left to tell us: a 2xx retransmission after the end changes
+    // nothing, see onLegAnswered); a leg still waiting keeps it, for a late 2xx is ACKed and hung up.
+    call.aDialog = null;
+    call.plan = null;
+    for (const l of call.legs) {
+      if (l.status === 0) continue;
+      l.dialog = null;
+      if (l.tx) l.tx.context = null;
+    }
   }
 
   /** Hangs up every call (server shutdown). */

@@ -8,10 +8,18 @@ import type { Endpoint } from '../message/types.ts';
 
 export type Trunk = TrunkConfig;
 
+/** Source addresses whose verdict a TrunkSet remembers (a set is replaced whenever trunks change). */
+const MAX_REMEMBERED = 4096;
+
 export class TrunkSet {
   /** Enabled trunks in the order outbound calls try them. */
   readonly outbound: Trunk[];
   private readonly trust: TrustList<Trunk>;
+  /**
+   * Verdicts by source address: a carrier sends every call from a few addresses, and matching against
+   * the trust list (a net.BlockList per trunk) costs microseconds per request. Bounded; cleared when full.
+   */
+  private readonly verdicts = new Map<string, Trunk | null>();
 
   constructor(trunks: Trunk[]) {
     this.outbound = outboundOrder(trunks);
@@ -20,7 +28,13 @@ export class TrunkSet {
 
   /** The trunk whose inbound addresses include this source, or null (then the request must authenticate). */
   trusted(address: string): Trunk | null {
-    return this.trust.match(address);
+    let v = this.verdicts.get(address);
+    if (v === undefined) {
+      v = this.trust.match(address);
+      if (this.verdicts.size >= MAX_REMEMBERED) this.verdicts.clear();
+      this.verdicts.set(address, v);
+    }
+    return v;
   }
 
   static endpoint(t: Trunk): Endpoint {

@@ -40,6 +40,9 @@ interface Pending {
 
 const key = (deviceId: string, contact: string): string => `${deviceId} ${contact}`;
 
+/** The longest a change waits for others to share its transaction (see `gather`). */
+const GATHER_MAX_MS = 20;
+
 export class LocationService {
   /** deviceId → contact → binding */
   private readonly byDevice = new Map<string, Map<string, Binding>>();
@@ -109,6 +112,7 @@ export class LocationService {
 
   private async flush(): Promise<void> {
     this.flushing = true;
+    await this.gather();
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
@@ -121,8 +125,27 @@ export class LocationService {
       } catch (e) {
         for (const p of batch) p.reject(e);
       }
+      if (this.queue.length > 0) await this.gather();
     }
     this.flushing = false;
+  }
+
+  /**
+   * Group commit: lets the event loop hand up what has arrived before a write starts, so the
+   * REGISTERs that arrived together share one transaction. One turn (setImmediate runs after the poll
+   * phase) at least: starting at once would start the write from the first REGISTER's microtasks, and
+   * with an embedded database on this thread each REGISTER would get a transaction of its own. More
+   * turns while each still brings changes (a loaded server: the transport reads a few dozen datagrams
+   * per turn, and the kernel holds more), for {@link GATHER_MAX_MS} at most; an idle one writes after
+   * one turn, so waiting costs nothing when there is no one to wait for.
+   */
+  private async gather(): Promise<void> {
+    const start = performance.now();
+    for (;;) {
+      const before = this.queue.length;
+      await new Promise((r) => setImmediate(r));
+      if (this.queue.length === before || performance.now() - start >= GATHER_MAX_MS) return;
+    }
   }
 
   /** Collapses the batch to its final state per binding, then writes it in one transaction. */

@@ -4,7 +4,12 @@
  * Timers are armed with shared functions and the transaction as argument (no closure per timer). On
  * reliable transports nothing is retransmitted (Timers A and E are not set) and Timers D and K are
  * zero (§17.1.1.2, §17.1.2.2).
+ *
+ * Memory: after its final response a transaction may wait 64·T1 more (Timer M) and a loaded server
+ * holds many, so it then keeps its request only as the bytes it sent (parsed again only if someone
+ * reads `request`), and it passes responses up without keeping them.
  */
+import { parseMessage } from '../message/parser.ts';
 import { createAckForNon2xx, createCancel, createResponse } from '../message/build.ts';
 import type { Endpoint, SipRequest, SipResponse } from '../message/types.ts';
 import type { TimerHandle } from './clock.ts';
@@ -20,19 +25,20 @@ abstract class ClientTransactionBase {
   state: TransactionState;
   /** Free for the TU: per-call state reachable from the shared handler. */
   context: unknown;
-  /** Last response passed up (or absorbed), if any. */
-  lastResponse: SipResponse | null = null;
   readonly reliable: boolean;
   readonly branch: string;
   protected tRetx: TimerHandle | null = null;
   protected tLife: TimerHandle | null = null;
   protected interval = 0;
+  /** The request as sent: for retransmissions, and the request itself once released. */
   protected readonly buf: Buffer;
+  /** The request, or null once only `buf` is kept (see the module header). */
+  private req: SipRequest | null;
 
   constructor(
     protected readonly host: TransactionHost,
     readonly key: string,
-    readonly request: SipRequest,
+    request: SipRequest,
     readonly dest: Endpoint,
     public handler: ClientTransactionHandler,
     kind: MachineKind,
@@ -43,10 +49,16 @@ abstract class ClientTransactionBase {
     this.reliable = isReliable(dest.transport);
     this.branch = request.via[0]!.branch!;
     this.buf = host.serialize(request);
+    this.req = request;
+    this.method = request.method;
   }
 
-  get method(): string {
-    return this.request.method;
+  readonly method: string;
+
+  /** The request (the object given, until it is released after the final response). */
+  get request(): SipRequest {
+    this.req ??= parseMessage(this.buf, { maxMessageBytes: Infinity, maxHeaders: Infinity, maxLineBytes: Infinity }) as SipRequest;
+    return this.req;
   }
 
   protected move(to: TransactionState): void {
@@ -58,6 +70,12 @@ abstract class ClientTransactionBase {
     if (this.tRetx) c.clearTimeout(this.tRetx);
     if (this.tLife) c.clearTimeout(this.tLife);
     this.tRetx = this.tLife = null;
+  }
+
+  /** A final response arrived and was acted on: nothing is retransmitted or built from the request any more. */
+  protected final(): void {
+    this.clearTimers();
+    this.req = null;
   }
 
   protected transmit(): void {
@@ -149,24 +167,21 @@ export class InviteClientTransaction extends ClientTransactionBase {
             this.move('Proceeding');
             this.clearTimers(); // Timer A stops; Timer B only runs in Calling (§17.1.1.2)
           }
-          this.lastResponse = res;
           this.handler.onResponse(res, this);
           if (this.cancelPending) this.sendCancel(this.cancelPending);
         } else if (s < 300) {
           // RFC 6026 §8.4: 2xx → Accepted, pass to the TU, Timer M = 64·T1.
           this.move('Accepted');
-          this.clearTimers();
+          this.final();
           this.cancelPending = null;
           this.tLife = clock.setTimeout(InviteClientTransaction.timerEnd, 64 * timers.T1, this);
-          this.lastResponse = res;
           this.handler.onResponse(res, this);
         } else {
           // §17.1.1.2: 300–699 → ACK, Completed, pass to the TU, Timer D (0 on reliable transports).
           this.move('Completed');
-          this.clearTimers();
           this.cancelPending = null;
           this.sendAck(res);
-          this.lastResponse = res;
+          this.final();
           if (this.reliable) this.terminateAfter(res);
           else {
             this.tLife = clock.setTimeout(InviteClientTransaction.timerEnd, timers.D, this);
@@ -275,14 +290,13 @@ export class NonInviteClientTransaction extends ClientTransactionBase {
 
   receiveResponse(res: SipResponse): void {
     if (this.state !== 'Trying' && this.state !== 'Proceeding') return; // Completed absorbs retransmissions
-    this.lastResponse = res;
     if (res.status < 200) {
       if (this.state === 'Trying') this.move('Proceeding');
       this.handler.onResponse(res, this);
       return;
     }
     this.move('Completed');
-    this.clearTimers();
+    this.final();
     if (this.reliable) {
       this.handler.onResponse(res, this);
       this.terminate();

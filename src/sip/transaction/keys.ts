@@ -11,13 +11,14 @@
  * again mapping to INVITE). The To-tag comparisons of the 2543 rules are not applied: for an INVITE
  * the To tag is normally absent, and an ACK carries the tag of our own response.
  */
-import { isRfc3261Branch } from '../message/build.ts';
+import { flat, isRfc3261Branch } from '../message/build.ts';
 import type { SipRequest, SipResponse, Via } from '../message/types.ts';
 
 const SEP = '\u0001';
 
+/** Keys are stored flat (`flat`): they live as long as their transactions, 64·T1 after the final response. */
 export function clientKey(branch: string, method: string): string {
-  return branch + SEP + method;
+  return flat(branch + SEP + method);
 }
 
 /** The client transaction key a response matches, or null when its top Via has no branch. */
@@ -39,10 +40,10 @@ export function serverKey(req: SipRequest, asMethod?: string): string | null {
   if (!via) return null;
   let method = asMethod ?? req.method;
   if (method === 'ACK') method = 'INVITE';
-  if (isRfc3261Branch(via.branch)) return via.branch + SEP + sentBy(via) + SEP + method;
+  if (isRfc3261Branch(via.branch)) return flat(via.branch + SEP + sentBy(via) + SEP + method);
   const fromTag = req.from.params.get('tag') ?? '';
-  return (
+  return flat(
     '2543' + SEP + req.rawUri + SEP + fromTag + SEP + req.callId + SEP + req.cseq.seq + SEP +
-    via.transport + ' ' + sentBy(via) + ';' + (via.branch ?? '') + SEP + method
+    via.transport + ' ' + sentBy(via) + ';' + (via.branch ?? '') + SEP + method,
   );
 }

@@ -87,11 +87,7 @@ export class TransactionLayer implements TransactionHost {
 
   /** Adds the top Via for `dest` (§8.1.1.7, §18.1.1) and returns the destination actually used. */
   private addVia(req: SipRequest, dest: Endpoint, mayUseTcp = true): Endpoint {
-    const make = (transport: Endpoint['transport']): Via => {
-      const { host, port } = this.transport.sentBy(transport);
-      const branch = newBranch();
-      return { protocol: 'SIP/2.0', transport, host, port, params: new Map<string, string | null>([['branch', branch], ['rport', null]]), branch };
-    };
+    const make = this.newVia;
     let via = make(dest.transport);
     req.headers.prepend('Via', formatVia(via));
     req.via.unshift(via);
@@ -105,6 +101,13 @@ export class TransactionLayer implements TransactionHost {
     }
     return dest;
   }
+
+  /** Our Via for a request over `transport`: its sent-by, a new branch and `rport` (RFC 3581 §3). */
+  private readonly newVia = (transport: Endpoint['transport']): Via => {
+    const { host, port } = this.transport.sentBy(transport);
+    const branch = newBranch();
+    return { protocol: 'SIP/2.0', transport, host, port, params: new Map<string, string | null>([['branch', branch], ['rport', null]]), branch };
+  };
 
   /**
    * Sends a message outside any transaction: the ACK for a 2xx (§13.2.2.4; a request without Via gets

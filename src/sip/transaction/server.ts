@@ -4,8 +4,16 @@
  * The TU answers with `respond(response)` or `reply(status, …)`. Retransmitted requests are absorbed
  * here and answered with the last response; nothing is retransmitted on reliable transports (Timer G
  * is not set) and Timers I and J are zero there (§17.2.1, §17.2.2).
+ *
+ * Memory: a transaction outlives its final response by up to 64·T1 (Timers H, J, L) and a loaded
+ * server holds hundreds of thousands of them, so what the state machine no longer needs is let go:
+ * only the final response's bytes are kept for retransmissions, not the response object; and a
+ * non-INVITE transaction in Completed keeps its request as bytes too, parsed again only if someone
+ * reads `request` (nothing in Tandem does after the final response).
  */
 import { createResponse, newTag, type ResponseExtras } from '../message/build.ts';
+import { parseMessage } from '../message/parser.ts';
+import { serializeMessage } from '../message/serialize.ts';
 import type { Endpoint, SipRequest, SipResponse } from '../message/types.ts';
 import type { TimerHandle } from './clock.ts';
 import type { TransactionHost } from './host.ts';
@@ -17,10 +25,14 @@ abstract class ServerTransactionBase {
   state: TransactionState;
   /** Free for the TU. */
   context: unknown = undefined;
-  /** The last response sent, if any. */
-  lastResponse: SipResponse | null = null;
   readonly reliable: boolean;
+  /** Whether any response (provisional or final) was sent. */
+  protected responded = false;
+  /** The bytes of the last response sent, for retransmissions. */
   protected lastBuf: Buffer | null = null;
+  /** The request, or null once it is kept only as `requestBytes` (see the module header). */
+  private req: SipRequest | null;
+  private requestBytes: Buffer | null = null;
   protected tRetx: TimerHandle | null = null;
   protected tLife: TimerHandle | null = null;
   protected interval = 0;
@@ -29,7 +41,7 @@ abstract class ServerTransactionBase {
   constructor(
     protected readonly host: TransactionHost,
     readonly key: string,
-    readonly request: SipRequest,
+    request: SipRequest,
     /** Where the request came from (its connection, for connection-oriented transports). */
     readonly source: Endpoint,
     /** Where responses go (§18.2.2); null when that is refused (e.g. a broadcast sent-by). */
@@ -38,10 +50,28 @@ abstract class ServerTransactionBase {
   ) {
     this.state = INITIAL_STATE[kind];
     this.reliable = isReliable(source.transport);
+    this.req = request;
+    this.method = request.method;
   }
 
-  get method(): string {
-    return this.request.method;
+  /** The request that created the transaction (the same object, until it is released). */
+  get request(): SipRequest {
+    // Parsed again from its own serialization: it parsed before, and serializing changes nothing.
+    this.req ??= parseMessage(this.requestBytes!, { maxMessageBytes: Infinity, maxHeaders: Infinity, maxLineBytes: Infinity }) as SipRequest;
+    return this.req;
+  }
+
+  readonly method: string;
+
+  /** Keeps the request as bytes only (see the module header); kept as it is if it cannot be serialized. */
+  protected releaseRequest(): void {
+    if (this.req === null) return;
+    try {
+      this.requestBytes = serializeMessage(this.req);
+      this.req = null;
+    } catch {
+      // kept as an object
+    }
   }
 
   /** The To tag this transaction's responses carry when the request has none (one per transaction). */
@@ -67,9 +97,9 @@ abstract class ServerTransactionBase {
     if (this.responseDest) this.host.sendFor(this as unknown as ServerTransaction, buf, this.responseDest); // subclasses are the union members
   }
 
-  /** Sends `res` and remembers it for retransmissions. */
+  /** Sends `res` and remembers its bytes for retransmissions. */
   protected sendResponse(res: SipResponse): void {
-    this.lastResponse = res;
+    this.responded = true;
     this.lastBuf = this.host.serialize(res);
     this.transmit(this.lastBuf);
   }
@@ -94,11 +124,14 @@ abstract class ServerTransactionBase {
    * through `respond`. Returns the response, or null when the state machine discarded it.
    */
   reply(status: number, reason?: string, extra: ResponseExtras = {}): SipResponse | null {
+    if (!this.accepts(status)) return null;
     const toTag = extra.toTag !== undefined ? extra.toTag : status === 100 ? null : this.toTag;
     const res = createResponse(this.request, status, reason, { ...extra, toTag });
     return this.respond(res) ? res : null;
   }
 
+  /** Whether the state machine would send a response with this status now (`respond` checks it too). */
+  abstract accepts(status: number): boolean;
   /** The TU passes a response down; false when the state machine discards it (e.g. after a final). */
   abstract respond(res: SipResponse): boolean;
   /** A retransmission of the request (or, for INVITE, an ACK) matched this transaction. */
@@ -117,7 +150,7 @@ export class InviteServerTransaction extends ServerTransactionBase {
 
   private static timer100(tx: InviteServerTransaction): void {
     tx.tRetx = null;
-    if (tx.state === 'Proceeding' && tx.lastResponse === null) tx.sendResponse(createResponse(tx.request, 100));
+    if (tx.state === 'Proceeding' && !tx.responded) tx.sendResponse(createResponse(tx.request, 100));
   }
 
   /** Timer G: retransmit the final response, doubling up to T2 (§17.2.1). */
@@ -141,6 +174,10 @@ export class InviteServerTransaction extends ServerTransactionBase {
   private static timerEnd(tx: InviteServerTransaction): void {
     tx.tLife = null;
     tx.terminate();
+  }
+
+  accepts(status: number): boolean {
+    return this.state === 'Proceeding' || (this.state === 'Accepted' && status >= 200 && status < 300);
   }
 
   respond(res: SipResponse): boolean {
@@ -173,7 +210,6 @@ export class InviteServerTransaction extends ServerTransactionBase {
     }
     if (this.state === 'Accepted' && s >= 200 && s < 300) {
       // RFC 6026 §7.1: 2xx retransmissions from the TU are sent in Accepted.
-      this.lastResponse = res;
       this.transmit(this.host.serialize(res));
       return true;
     }
@@ -227,8 +263,12 @@ export class NonInviteServerTransaction extends ServerTransactionBase {
     tx.terminate();
   }
 
+  accepts(_status: number): boolean {
+    return this.state === 'Trying' || this.state === 'Proceeding'; // §17.2.2: discarded in Completed
+  }
+
   respond(res: SipResponse): boolean {
-    if (this.state !== 'Trying' && this.state !== 'Proceeding') return false; // §17.2.2: discarded in Completed
+    if (!this.accepts(res.status)) return false;
     if (res.status < 200) {
       if (this.state === 'Trying') this.move('Proceeding');
       this.sendResponse(res);
@@ -239,7 +279,10 @@ export class NonInviteServerTransaction extends ServerTransactionBase {
     this.sendResponse(res);
     // Timer J = 64·T1 on unreliable transports, 0 on reliable ones.
     if (this.reliable) this.terminate();
-    else this.tLife = this.host.clock.setTimeout(NonInviteServerTransaction.timerJ, 64 * this.host.timers.T1, this);
+    else {
+      this.tLife = this.host.clock.setTimeout(NonInviteServerTransaction.timerJ, 64 * this.host.timers.T1, this);
+      this.releaseRequest(); // Completed only resends lastBuf
+    }
     return true;
   }
 

@@ -4,6 +4,7 @@
  * (net.core.rmem_max / wmem_max).
  */
 import dgram from 'node:dgram';
+import dns from 'node:dns';
 import { isIP } from 'node:net';
 import type { Endpoint } from '../message/types.ts';
 import { normalizeAddress, type Transport, type TransportSink } from './types.ts';
@@ -24,7 +25,7 @@ export class UdpTransport implements Transport {
 
   listen(): Promise<{ address: string; port: number }> {
     const type = isIP(this.opts.host) === 6 ? 'udp6' : 'udp4';
-    const socket = dgram.createSocket({ type, recvBufferSize: this.opts.bufferBytes, sendBufferSize: this.opts.bufferBytes });
+    const socket = dgram.createSocket({ type, recvBufferSize: this.opts.bufferBytes, sendBufferSize: this.opts.bufferBytes, lookup: literalLookup });
     this.socket = socket;
     socket.on('message', (msg, rinfo) => {
       const source: Endpoint = { transport: 'UDP', address: normalizeAddress(rinfo.address), port: rinfo.port };
@@ -56,4 +57,15 @@ export class UdpTransport implements Transport {
     if (!socket) return Promise.resolve();
     return new Promise((resolve) => socket.close(() => resolve()));
   }
+}
+
+/**
+ * The socket's address lookup: destinations reach the transport as IP addresses (./target.ts resolved
+ * them), and dns.lookup answers even those a tick later; this answers them at once, so a datagram
+ * leaves in the same turn it is sent in. Names still go to dns.lookup.
+ */
+function literalLookup(hostname: string, options: dns.LookupOneOptions | number, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dns.lookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
 }

@@ -97,6 +97,40 @@ export async function insertCallRecord(sql: Sql, accountId: string, c: CallRecor
   return toCallRecord(rows[0]!);
 }
 
+/** The columns of a call record row as {@link insertCallRecords} sends them (json_to_recordset). */
+const ROW_COLUMNS = `id uuid, interaction_id uuid, direction text, user_id uuid, site_id uuid,
+    from_account_id uuid, from_office text, from_user_id uuid, from_name text, from_extension text, from_number text,
+    to_account_id uuid, to_office text, to_user_id uuid, to_name text, to_extension text, to_number text,
+    route_class text, metering_class text, started_at timestamptz, answered_at timestamptz, ended_at timestamptz,
+    duration_seconds integer, result text, is_office_anywhere_leg boolean,
+    rated_number text, rated_country text, billed_minutes integer, cost integer, rate_prefix text, rate_description text,
+    rate_per_minute integer, rate_setup integer, unrated boolean`;
+const ROW_NAMES = ROW_COLUMNS.replace(/\s+[a-z]+(?=,|$)/g, '').replace(/\s+/g, ' ');
+
+/**
+ * Writes many legs of one account (already validated, shown and rated by the service) in one
+ * statement: the rows travel as one JSON parameter. What the SIP service's batches use, so a thousand
+ * calls a second cost a few statements a second. Returns the number of rows written.
+ */
+export async function insertCallRecords(sql: Sql, accountId: string, records: readonly CallRecord[]): Promise<number> {
+  if (records.length === 0) return 0;
+  const rows = records.map((c) => ({
+    id: c.id, interaction_id: c.interactionId, direction: c.direction, user_id: c.userId, site_id: c.siteId,
+    from_account_id: c.from.accountId, from_office: c.from.office, from_user_id: c.from.userId, from_name: c.from.name, from_extension: c.from.extension, from_number: c.from.number,
+    to_account_id: c.to.accountId, to_office: c.to.office, to_user_id: c.to.userId, to_name: c.to.name, to_extension: c.to.extension, to_number: c.to.number,
+    route_class: c.routeClass, metering_class: c.meteringClass, started_at: c.startedAt, answered_at: c.answeredAt, ended_at: c.endedAt,
+    duration_seconds: c.durationSeconds, result: c.result, is_office_anywhere_leg: c.officeAnywhereLeg,
+    rated_number: c.rating.ratedNumber, rated_country: c.rating.ratedCountry, billed_minutes: c.rating.billedMinutes, cost: c.rating.cost,
+    rate_prefix: c.rating.ratePrefix, rate_description: c.rating.rateDescription, rate_per_minute: c.rating.perMinute, rate_setup: c.rating.setup,
+    unrated: c.rating.unrated,
+  }));
+  await sql.query(
+    `INSERT INTO call_records (account_id, ${ROW_NAMES})
+     SELECT $1, ${ROW_NAMES} FROM json_to_recordset($2::json) AS x(${ROW_COLUMNS})`,
+    [accountId, JSON.stringify(rows)]);
+  return rows.length;
+}
+
 /**
  * Which legs of the account a reader sees: every leg (null filters), the legs where `partyUserId`
  * is the account's party (the leg's user, or the callee of an internal leg), and/or — for a site

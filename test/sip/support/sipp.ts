@@ -190,6 +190,12 @@ export interface TracedMessage {
   /** Request-Line or Status-Line. */
   firstLine: string;
   text: string;
+  /**
+   * The body as on the wire: what follows the empty line with CRLF line ends restored (the trace is
+   * read with CRs removed, and SIPp ends each traced message with an extra line end), cut to the
+   * message's Content-Length. Exact for bodies written with CRLF line ends, as SDP is.
+   */
+  body: string;
   /** The first value of a header (name case-insensitive), or undefined. */
   header(name: string): string | undefined;
 }
@@ -202,10 +208,13 @@ export function parseMessageTrace(log: string): TracedMessage[] {
     if (!m?.[1] || m[2] === undefined) continue;
     const text = m[2].replace(/\r/g, '').replace(/^\n+/, '');
     const lines = text.split('\n');
+    const blank = text.indexOf('\n\n');
     out.push({
       direction: m[1] === 'sent' ? 'sent' : 'received',
       firstLine: lines[0] ?? '',
       text,
+      body: blank < 0 ? '' : Buffer.from(text.slice(blank + 2).replace(/\n/g, '\r\n'), 'latin1')
+        .subarray(0, Number(/^content-length:\s*(\d+)/im.exec(text.slice(0, blank))?.[1] ?? '0')).toString('latin1'),
       header(name) {
         const want = name.toLowerCase();
         for (const line of lines.slice(1)) {

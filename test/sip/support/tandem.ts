@@ -6,8 +6,10 @@
  */
 import pino from 'pino';
 import client from 'prom-client';
+import { loadConfig, type Config } from '../../../src/config/index.ts';
 import { AuthGuard, type GuardOptions } from '../../../src/sip/auth/guard.ts';
-import { SipService } from '../../../src/sip/service.ts';
+import { SipService, transportsFromConfig } from '../../../src/sip/service.ts';
+import type { TransportLayerOptions } from '../../../src/sip/transport/layer.ts';
 import { activeNumbers, harness, makeUser, uniq, type Harness, type TenantFixture } from '../../support/harness.ts';
 
 export interface SipTestServer {
@@ -17,25 +19,57 @@ export interface SipTestServer {
   host: string;
   udpPort: number;
   tcpPort: number;
+  /** Ports of the other transports, when configured (`env`). */
+  tlsPort: number | null;
+  wsPort: number | null;
+  wssPort: number | null;
   close(): Promise<void>;
+}
+
+export interface SipServerOptions {
+  guard?: Partial<GuardOptions>;
+  algorithms?: ('MD5' | 'SHA-256')[];
+  /** Seconds between the server's NAT keep-alives to UDP contacts; default 0 (none). */
+  keepAliveSeconds?: number;
+  /**
+   * TANDEM_SIP_* variables: the transports are then configured the way `tandem serve` does it
+   * (config/index.ts reads them, service.ts `transportsFromConfig` turns them into listeners), e.g.
+   * TLS and WSS from TANDEM_SIP_TLS_CERT/KEY. Without it: UDP and TCP on 127.0.0.1 free ports.
+   */
+  env?: Record<string, string>;
+}
+
+/** The SIP settings `tandem serve` would read from `env` (every other setting stays the harness's). */
+function sipConfigFrom(env: Record<string, string>): Partial<Config> {
+  const c = loadConfig(env);
+  return {
+    sipHost: c.sipHost, sipPort: c.sipPort, sipAdvertisedHost: c.sipAdvertisedHost, sipWsPort: c.sipWsPort, sipTlsPort: c.sipTlsPort,
+    sipWssPort: c.sipWssPort, sipTlsCert: c.sipTlsCert, sipTlsKey: c.sipTlsKey,
+  };
 }
 
 /**
  * SIPp answers only MD5 challenges and reads only the first one, so the test server offers MD5 first
  * (the SHA-256 path is tested in src/sip/auth/authenticator.test.ts).
  */
-export async function startSipServer(opts: { guard?: Partial<GuardOptions>; algorithms?: ('MD5' | 'SHA-256')[] } = {}): Promise<SipTestServer> {
-  const h = await harness({ sipDigestAlgorithms: opts.algorithms ?? ['MD5', 'SHA-256'] });
+export async function startSipServer(opts: SipServerOptions = {}): Promise<SipTestServer> {
+  const h = await harness({ sipDigestAlgorithms: opts.algorithms ?? ['MD5', 'SHA-256'], ...(opts.env ? sipConfigFrom(opts.env) : {}) });
   const registry = new client.Registry();
   const log = pino({ level: process.env.TANDEM_SIP_TEST_LOG ?? 'silent' });
+  const transports: TransportLayerOptions = opts.env ? transportsFromConfig(h.services.config) : { udp: { host: '127.0.0.1', port: 0 }, tcp: { host: '127.0.0.1', port: 0 } };
   const sip = new SipService(h.services, {
-    transports: { udp: { host: '127.0.0.1', port: 0 }, tcp: { host: '127.0.0.1', port: 0 } },
-    registry, log, keepAliveSeconds: 0, ...(opts.guard ? { guard: new AuthGuard(opts.guard) } : {}),
+    transports, registry, log, keepAliveSeconds: opts.keepAliveSeconds ?? 0, ...(opts.guard ? { guard: new AuthGuard(opts.guard) } : {}),
   });
-  await sip.start();
+  try {
+    await sip.start();
+  } catch (e) {
+    await h.close();
+    throw e;
+  }
   const l = sip.listening();
   return {
     h, sip, registry, host: '127.0.0.1', udpPort: l.UDP!.port, tcpPort: l.TCP!.port,
+    tlsPort: l.TLS?.port ?? null, wsPort: l.WS?.port ?? null, wssPort: l.WSS?.port ?? null,
     async close() {
       await sip.stop();
       await h.close();

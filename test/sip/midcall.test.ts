@@ -1,0 +1,293 @@
+/**
+ * Requests inside an established call, through Tandem's B2BUA between two registered SIPp phones
+ * (README "in-dialog requests relayed"; b2bua.ts `inDialog`): re-INVITE (RFC 3261 §14), UPDATE
+ * (RFC 3311) and INFO (RFC 6086) from the caller reach the callee in the callee's dialog, with the SDP
+ * or INFO body byte for byte as sent, and the callee's answers come back with its SDP unchanged; a
+ * re-INVITE the callee refuses (488) is refused to the caller and the call carries on (§14.1); a
+ * re-INVITE from the callee reaches the caller; BYE ends the call on both legs.
+ *
+ * Bodies are compared from the SIPp message traces: what one peer sent against what the other
+ * received. Each SDP carries an a=x-tandem-test line naming it, so no two bodies are alike.
+ *
+ * Two more need control SIPp does not give (withholding an ACK, an ACK with a body), so both phones are
+ * scripted UDP sockets (support/ua.ts): Tandem retransmits its 2xx to an INVITE and to a relayed
+ * re-INVITE until the ACK (RFC 3261 §13.3.1.4), and a re-INVITE without SDP gets the callee's offer to
+ * the caller and the caller's answer, in its ACK, to the callee (RFC 3264 §4).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { makeAccount } from '../support/harness.ts';
+import { dial, explainAll, registeredPhone, Started } from './support/phones.ts';
+import { parseMessageTrace, type SippResult, type TracedMessage } from './support/sipp.ts';
+import { openClient, type SipClient, type SipMsg } from './support/client.ts';
+import { sleep } from './support/ports.ts';
+import { makePhone, startSipServer, type SipTestServer } from './support/tandem.ts';
+import { requireTool } from './support/tools.ts';
+import { ScriptedUa, sdp } from './support/ua.ts';
+
+const skip = requireTool('sipp');
+
+/** The messages of a run in one direction whose first line matches, in order. */
+function msgs(r: SippResult, direction: 'sent' | 'received', firstLine: RegExp): TracedMessage[] {
+  return parseMessageTrace(r.messageLog).filter((m) => m.direction === direction && firstLine.test(m.firstLine));
+}
+/** The one message of a run in one direction with this CSeq (e.g. "3 INVITE") that is a request (or a response with `status`). */
+function one(r: SippResult, direction: 'sent' | 'received', cseq: string, status?: number): TracedMessage {
+  const all = parseMessageTrace(r.messageLog).filter((m) => m.direction === direction && m.header('CSeq') === cseq
+    && (status === undefined ? !m.firstLine.startsWith('SIP/2.0') : m.firstLine.startsWith(`SIP/2.0 ${status} `)));
+  // Retransmissions (UDP) are identical: keep the first.
+  assert.ok(all.length >= 1, `no ${direction} ${status ?? 'request'} with CSeq ${cseq}; saw ${parseMessageTrace(r.messageLog).map((m) => `${m.direction} ${m.firstLine} [${m.header('CSeq')}]`).join('; ')}`);
+  return all[0]!;
+}
+const tagOf = (v: string | undefined): string | undefined => /;\s*tag=([^;>\s]+)/.exec(v ?? '')?.[1];
+const marker = (body: string): string | undefined => /a=x-tandem-test:(\S+)/.exec(body)?.[1];
+
+describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { skip, timeout: 180_000 }, () => {
+  let s: SipTestServer;
+  before(async () => {
+    s = await startSipServer();
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  test('caller → callee: re-INVITE, UPDATE and INFO reach the callee with their bodies unchanged, the answers come back; a refused re-INVITE keeps the call; BYE ends it', { timeout: 45_000 }, async () => {
+    const started = new Started();
+    try {
+      const t = await makeAccount(s.h);
+      const a = await makePhone(s.h, t);
+      const b = await makePhone(s.h, t);
+      const uas = await registeredPhone(s, b, started, { scenario: 'uas-midcall', timeoutS: 30 });
+      const caller = await dial(s, a, b.extension, 'uac-midcall', 0, 25);
+      const callee = await uas.done;
+      const all = explainAll({ caller, callee });
+      assert.ok(caller.ok, all);
+      assert.ok(callee.ok, all);
+
+      // What each side saw, in order (100 Trying and retransmissions aside).
+      assert.deepEqual(msgs(callee, 'received', /^[A-Z]+ /).map((m) => `${m.firstLine.split(' ')[0]} ${m.header('CSeq')}`), [
+        'INVITE 1 INVITE', 'ACK 1 ACK', 'INVITE 2 INVITE', 'ACK 2 ACK', 'UPDATE 3 UPDATE', 'INFO 4 INFO', 'INVITE 5 INVITE', 'ACK 5 ACK', 'BYE 6 BYE',
+      ]);
+      assert.deepEqual([...new Set(msgs(caller, 'received', /^SIP\/2\.0 [2-6]/).map((m) => `${m.firstLine} ${m.header('CSeq')}`))], [
+        'SIP/2.0 401 Unauthorized 1 INVITE', 'SIP/2.0 200 OK 2 INVITE', 'SIP/2.0 200 OK 3 INVITE', 'SIP/2.0 200 OK 4 UPDATE',
+        'SIP/2.0 200 OK 5 INFO', 'SIP/2.0 488 Not Acceptable Here 6 INVITE', 'SIP/2.0 200 OK 7 BYE',
+      ]);
+
+      // The callee's dialog (§12.2.1.1): every relayed request carries the tags of the first INVITE and
+      // its 200 and goes to the callee's current remote target: the Contact of its 200, then of its 2xx to
+      // the re-INVITE, then of its 2xx to the UPDATE (target refreshes, §12.2.1.2, RFC 3311 §5.1);
+      // re-INVITE and UPDATE name Tandem's Contact.
+      const first = one(callee, 'received', '1 INVITE');
+      const answered = one(callee, 'sent', '1 INVITE', 200);
+      const calleeContact = /<([^>]+)>/.exec(answered.header('Contact') ?? '')?.[1];
+      assert.equal(calleeContact, `sip:${b.username}@127.0.0.1:${uas.port};transport=UDP`);
+      const moved = (user: string) => `sip:${user}@127.0.0.1:${uas.port};transport=UDP`;
+      const target: Record<string, string> = {
+        '2 INVITE': calleeContact!, '3 UPDATE': moved(`${b.username}-reinvited`),
+        '4 INFO': moved(`${b.username}-updated`), '5 INVITE': moved(`${b.username}-updated`), '6 BYE': moved(`${b.username}-updated`),
+      };
+      const tandem = `<sip:tandem@127.0.0.1:${s.udpPort}>`;
+      for (const cseq of ['2 INVITE', '3 UPDATE', '4 INFO', '5 INVITE', '6 BYE']) {
+        const m = one(callee, 'received', cseq);
+        assert.equal(m.firstLine, `${cseq.split(' ')[1]} ${target[cseq]} SIP/2.0`, cseq);
+        assert.equal(m.header('Call-ID'), first.header('Call-ID'), cseq);
+        assert.equal(tagOf(m.header('From')), tagOf(first.header('From')), cseq);
+        assert.equal(tagOf(m.header('To')), tagOf(answered.header('To')), cseq);
+        if (cseq.endsWith('INVITE') || cseq.endsWith('UPDATE')) assert.equal(m.header('Contact'), tandem, cseq);
+      }
+
+      // Bodies pass through unchanged, both ways.
+      const pairs: [string, TracedMessage, TracedMessage][] = [
+        ['initial-offer', one(caller, 'sent', '2 INVITE'), first],
+        ['initial-answer', answered, one(caller, 'received', '2 INVITE', 200)],
+        ['reinvite-offer', one(caller, 'sent', '3 INVITE'), one(callee, 'received', '2 INVITE')],
+        ['reinvite-answer', one(callee, 'sent', '2 INVITE', 200), one(caller, 'received', '3 INVITE', 200)],
+        ['update-offer', one(caller, 'sent', '4 UPDATE'), one(callee, 'received', '3 UPDATE')],
+        ['update-answer', one(callee, 'sent', '3 UPDATE', 200), one(caller, 'received', '4 UPDATE', 200)],
+        ['refused-offer', one(caller, 'sent', '6 INVITE'), one(callee, 'received', '5 INVITE')],
+      ];
+      for (const [name, sent, got] of pairs) {
+        assert.equal(marker(sent.body), name, `${name}: the sender's body`);
+        assert.equal(got.body, sent.body, `${name}: received body = sent body`);
+        assert.equal(got.header('Content-Type'), 'application/sdp', name);
+        assert.equal(got.header('Content-Length'), sent.header('Content-Length'), name);
+      }
+      const info = one(callee, 'received', '4 INFO');
+      assert.equal(info.header('Content-Type'), 'application/dtmf-relay');
+      assert.equal(info.body, one(caller, 'sent', '5 INFO').body);
+      assert.equal(info.body, 'Signal=5\r\nDuration=160\r\n');
+
+      // RFC 3261 §20 Table 2 / §13.3.1.4: a 2xx to an INVITE (a re-INVITE too) carries a Contact; so does the
+      // 2xx of UPDATE, the other target refresh (RFC 3311 §5.2). Tandem's, as in its 200 to the first INVITE.
+      assert.equal(one(caller, 'received', '2 INVITE', 200).header('Contact'), tandem);
+      assert.equal(one(caller, 'received', '3 INVITE', 200).header('Contact'), tandem);
+      assert.equal(one(caller, 'received', '4 UPDATE', 200).header('Contact'), tandem);
+
+      assert.equal(s.sip.location.bindings(b.deviceId).length, 1);
+      await s.sip.records.flush();
+      const rows = await s.h.db.owner((sql) => sql.query<{ result: string }>('SELECT result FROM call_records WHERE account_id = $1', [t.accountId]));
+      assert.deepEqual(rows.map((r) => r.result), ['answered']);
+    } finally {
+      await started.stopAll();
+    }
+  });
+
+  test('callee → caller: the callee\'s re-INVITE reaches the caller with its SDP unchanged, the caller\'s answer comes back; the callee\'s BYE ends the call', { timeout: 45_000 }, async () => {
+    const started = new Started();
+    try {
+      const t = await makeAccount(s.h);
+      const a = await makePhone(s.h, t);
+      const b = await makePhone(s.h, t);
+      const uas = await registeredPhone(s, b, started, { scenario: 'uas-answer-reinvite', timeoutS: 30 });
+      const caller = await dial(s, a, b.extension, 'uac-call-remote-reinvite', 0, 25);
+      const callee = await uas.done;
+      const all = explainAll({ caller, callee });
+      assert.ok(caller.ok, all);
+      assert.ok(callee.ok, all);
+
+      // The caller's dialog as Tandem (its UAS side) holds it: requests to the caller's Contact, our tag
+      // in From, the caller's in To, Tandem's own CSeq space starting at 1 (§12.2.1.1).
+      const callerInvite = one(caller, 'sent', '2 INVITE');
+      const ok = one(caller, 'received', '2 INVITE', 200);
+      const reinvite = one(caller, 'received', '1 INVITE');
+      assert.equal(reinvite.firstLine, `INVITE sip:${a.username}@127.0.0.1:${/:(\d+)>/.exec(callerInvite.header('Contact') ?? '')?.[1]} SIP/2.0`);
+      assert.equal(reinvite.header('Call-ID'), callerInvite.header('Call-ID'));
+      assert.equal(tagOf(reinvite.header('From')), tagOf(ok.header('To')));
+      assert.equal(tagOf(reinvite.header('To')), tagOf(callerInvite.header('From')));
+      assert.equal(reinvite.header('Contact'), `<sip:tandem@127.0.0.1:${s.udpPort}>`);
+      const bye = one(caller, 'received', '2 BYE');
+      assert.equal(tagOf(bye.header('From')), tagOf(ok.header('To')));
+
+      const offerSent = one(callee, 'sent', '101 INVITE');
+      assert.equal(marker(offerSent.body), 'callee-reinvite-offer');
+      assert.equal(reinvite.body, offerSent.body);
+      assert.equal(reinvite.header('Content-Type'), 'application/sdp');
+      const answerSent = one(caller, 'sent', '1 INVITE', 200);
+      const answerGot = one(callee, 'received', '101 INVITE', 200);
+      assert.equal(marker(answerSent.body), 'caller-reinvite-answer');
+      assert.equal(answerGot.body, answerSent.body);
+      assert.equal(answerGot.header('Contact'), `<sip:tandem@127.0.0.1:${s.udpPort}>`);
+      assert.equal(one(callee, 'received', '102 BYE', 200).firstLine, 'SIP/2.0 200 OK');
+
+      await s.sip.records.flush();
+      const rows = await s.h.db.owner((sql) => sql.query<{ result: string }>('SELECT result FROM call_records WHERE account_id = $1', [t.accountId]));
+      assert.deepEqual(rows.map((r) => r.result), ['answered']);
+    } finally {
+      await started.stopAll();
+    }
+  });
+  test('UDP: Tandem retransmits its 2xx to an INVITE and to a relayed re-INVITE until the ACK, then stops (RFC 3261 §13.3.1.4)', { timeout: 45_000 }, async () => {
+    const clients: SipClient[] = [];
+    try {
+      const t = await makeAccount(s.h);
+      const a = await makePhone(s.h, t);
+      const b = await makePhone(s.h, t);
+      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      clients.push(ca, cb);
+      const caller = new ScriptedUa(ca, a);
+      const callee = new ScriptedUa(cb, b);
+      assert.equal((await callee.register()).final.status, 200);
+
+      // The callee answers every INVITE it gets with 200 and SDP, and its ACKs are counted.
+      let answered = 0;
+      const answerNext = async (marker: string): Promise<SipMsg> => {
+        const inv = await cb.next((m) => m.method === 'INVITE', 10_000);
+        callee.reply(inv, 200, 'OK', { toTag: 'callee1', headers: [`Contact: ${callee.contact}`], body: sdp('127.0.0.1', 42000, marker) });
+        answered++;
+        return inv;
+      };
+      /** How many copies of the 2xx with this CSeq the caller has received. */
+      const copies = (cseq: string) => ca.received.filter((m) => m.status === 200 && m.header('CSeq') === cseq).length;
+
+      // 1. The first INVITE: its 200 comes again and again while the caller does not ACK (T1 = 500 ms, doubling).
+      const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
+      await answerNext('answer');
+      const inv = await inviting;
+      assert.equal(inv.final.status, 200);
+      const cseq = inv.final.header('CSeq')!;
+      await sleep(2200); // retransmissions due at ~0.5 s and ~1.5 s (the next at ~3.5 s)
+      assert.ok(copies(cseq) >= 2, `the 200 to the INVITE was retransmitted before the ACK: ${copies(cseq)} cop(y/ies)`);
+      assert.equal(cb.received.filter((m) => m.method === 'ACK').length, 0, 'the callee is ACKed only once the caller ACKs');
+      const d = caller.ack(inv);
+      await cb.next((m) => m.method === 'ACK', 5000);
+      await sleep(200);
+      const afterAck = copies(cseq);
+      await sleep(2500);
+      assert.equal(copies(cseq), afterAck, 'no retransmission after the ACK');
+
+      // 2. A re-INVITE relayed to the callee: Tandem's 200 to the caller likewise, until the caller's ACK.
+      d.cseq += 1;
+      const reCseq = `${d.cseq} INVITE`;
+      const branch = 'z9hG4bKreinvite2xx';
+      ca.send(caller.inDialogText(d, 'INVITE', d.cseq, sdp('127.0.0.1', 41000, 'reoffer', 2), [], branch));
+      await answerNext('reanswer');
+      await ca.next((m) => m.status === 200 && m.header('CSeq') === reCseq, 5000);
+      await sleep(2200);
+      assert.ok(copies(reCseq) >= 2, `the 200 to the re-INVITE was retransmitted before the ACK: ${copies(reCseq)} cop(y/ies)`);
+      for (const m of ca.received.filter((x) => x.status === 200 && x.header('CSeq') === reCseq)) {
+        assert.equal(m.header('Contact'), `<sip:tandem@127.0.0.1:${s.udpPort}>`);
+        assert.match(m.body.toString('latin1'), /a=x-tandem-test:reanswer/);
+      }
+      ca.send(caller.inDialogText(d, 'ACK', d.cseq));
+      await sleep(200);
+      const afterReAck = copies(reCseq);
+      await sleep(2500);
+      assert.equal(copies(reCseq), afterReAck, 'no retransmission after the ACK of the re-INVITE');
+
+      const bye = await caller.inDialog(d, 'BYE');
+      assert.equal(bye.status, 200);
+      const byeAtCallee = await cb.next((m) => m.method === 'BYE', 5000);
+      callee.reply(byeAtCallee, 200, 'OK');
+      assert.equal(answered, 2);
+    } finally {
+      for (const c of clients) await c.close();
+    }
+  });
+  test('a re-INVITE without SDP (RFC 3261 §14.1, RFC 3264): the callee\'s offer in its 2xx reaches the caller, and the caller\'s answer reaches the callee in the ACK', { timeout: 30_000 }, async () => {
+    const clients: SipClient[] = [];
+    try {
+      const t = await makeAccount(s.h);
+      const a = await makePhone(s.h, t);
+      const b = await makePhone(s.h, t);
+      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      clients.push(ca, cb);
+      const caller = new ScriptedUa(ca, a);
+      const callee = new ScriptedUa(cb, b);
+      assert.equal((await callee.register()).final.status, 200);
+      const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
+      const first = await cb.next((m) => m.method === 'INVITE', 10_000);
+      callee.reply(first, 200, 'OK', { toTag: 'callee2', headers: [`Contact: ${callee.contact}`], body: sdp('127.0.0.1', 42000, 'answer') });
+      const d = caller.ack(await inviting);
+      await cb.next((m) => m.method === 'ACK', 5000);
+
+      // The offerless re-INVITE.
+      d.cseq += 1;
+      ca.send(caller.inDialogText(d, 'INVITE', d.cseq, undefined, [], 'z9hG4bKlateoffer1'));
+      const reinvite = await cb.next((m) => m.method === 'INVITE', 5000);
+      assert.equal(reinvite.body.length, 0);
+      assert.equal(reinvite.header('Content-Type'), undefined);
+      const offer = sdp('127.0.0.1', 42000, 'late-offer', 2);
+      callee.reply(reinvite, 200, 'OK', { headers: [`Contact: ${callee.contact}`], body: offer });
+      const ok = await ca.next((m) => m.status === 200 && m.header('CSeq') === `${d.cseq} INVITE`, 5000);
+      assert.equal(ok.body.toString('latin1'), offer, 'the callee\'s offer reached the caller unchanged');
+      await sleep(400);
+      assert.equal(cb.received.filter((m) => m.method === 'ACK').length, 1, 'the callee\'s 2xx is not ACKed before the caller answers');
+      const answer = sdp('127.0.0.1', 41000, 'late-answer', 2);
+      ca.send(caller.inDialogText(d, 'ACK', d.cseq, answer));
+      const ack = await cb.next((m) => m.method === 'ACK', 5000);
+      assert.equal(ack.header('CSeq'), `${/^(\d+)/.exec(reinvite.header('CSeq')!)![1]} ACK`);
+      assert.equal(ack.header('Content-Type'), 'application/sdp');
+      assert.equal(ack.body.toString('latin1'), answer, 'the caller\'s answer reached the callee in the ACK, unchanged');
+
+      const bye = caller.inDialog(d, 'BYE');
+      callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
+      assert.equal((await bye).status, 200);
+      await sleep(300);
+      assert.equal(cb.received.filter((m) => m.method === 'ACK').length, 2, 'one ACK per 2xx');
+    } finally {
+      for (const c of clients) await c.close();
+    }
+  });
+});
