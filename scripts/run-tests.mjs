@@ -21,6 +21,9 @@ const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o
 files.sort();
 
 const tsx = ['--import', 'tsx'];
+// The admin portal's build, which the server serves and the portal tests load.
+const web = spawnSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit' });
+if (web.status !== 0) process.exit(web.status ?? 1);
 const prep = spawnSync(process.execPath, [...tsx, 'test/support/prepare.ts'], { stdio: 'inherit' });
 if (prep.status !== 0) process.exit(prep.status ?? 1);
 

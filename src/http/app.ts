@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Services } from '../services/context.ts';
@@ -23,6 +24,8 @@ import './schemas/formats.ts';
 import type { RouteDef } from './route.ts';
 
 const ROUTES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'routes');
+/** The admin portal's build (scripts/build-web.mjs), served at / when present. */
+export const PORTAL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
 
 /** Every route definition, found by walking routes/<resource>/<operation>.ts. */
 export async function loadRoutes(): Promise<RouteDef[]> {
@@ -67,7 +70,8 @@ export async function buildApp(services: Services, opts: BuildOptions = {}): Pro
     reply.header('X-Request-Id', req.id);
     return payload;
   });
-  registerErrorHandling(app);
+  const portal = fs.existsSync(path.join(PORTAL_DIR, 'index.html'));
+  registerErrorHandling(app, portal);
   const metrics = registerMetrics(app, opts.metricsRegistry);
   app.addSchema(Problem);
 
@@ -87,9 +91,9 @@ export async function buildApp(services: Services, opts: BuildOptions = {}): Pro
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  // The docs page's own routes are public.
+  // The docs page's and the portal's files are public (the API is under /v1/).
   app.addHook('onRoute', (r) => {
-    if (r.url.startsWith('/docs')) r.config = { ...(r.config ?? {}), policy: { public: true } };
+    if (r.url.startsWith('/docs') || (portal && !r.url.startsWith('/v1/') && !r.config?.policy)) r.config = { ...(r.config ?? {}), policy: { public: true } };
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   registerAuth(app, services);
@@ -133,6 +137,11 @@ export async function buildApp(services: Services, opts: BuildOptions = {}): Pro
   });
   app.get('/metrics', health, async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
   app.get('/openapi.json', health, async () => app.swagger());
-  app.get('/', health, async (_req, reply) => reply.redirect('/docs'));
+  if (portal) {
+    // The portal's files at /; other page paths answer its index.html (see registerErrorHandling).
+    await app.register(fastifyStatic, { root: PORTAL_DIR, prefix: '/', wildcard: false, index: ['index.html'] });
+  } else {
+    app.get('/', health, async (_req, reply) => reply.redirect('/docs'));
+  }
   return app;
 }

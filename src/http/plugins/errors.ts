@@ -36,7 +36,11 @@ function validationField(err: FastifyError): string | null {
   return [base === 'body' ? '' : base, path, leaf].filter(Boolean).join('.') || base;
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/**
+ * `portalIndex`: the single-page portal is served, so a GET of any other page path (not the API, docs,
+ * health or a file) answers its index.html and the portal's router shows the page.
+ */
+export function registerErrorHandling(app: FastifyInstance, portalIndex = false): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) return sendProblem(req, reply, err.code, err.message, err.field, err.extra);
     const fe = err as FastifyError;
@@ -56,5 +60,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       type: 'about:blank', title: 'Internal error', status: 500, detail: 'Something went wrong on our side; nothing was changed.', code: 'internal', instance: `urn:tandem:request:${req.id}`,
     });
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, 'not_found', `No route ${req.method} ${req.url.split('?')[0]}`));
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0]!;
+    const pagePath = req.method === 'GET' && !/^\/(v1|docs|openapi\.json|livez|readyz|metrics)(\/|$)/.test(url) && !/\.[a-z0-9]+$/i.test(url);
+    if (portalIndex && pagePath) return reply.type('text/html').sendFile('index.html');
+    return sendProblem(req, reply, 'not_found', `No route ${req.method} ${url}`);
+  });
 }
