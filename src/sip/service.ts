@@ -36,6 +36,8 @@ export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO'
 /** Methods that must authenticate unless they come from a trusted trunk (issue 5). */
 const AUTHENTICATED = new Set(['INVITE', 'MESSAGE', 'SUBSCRIBE', 'REFER', 'PUBLISH']);
 const SERVER = 'Tandem';
+/** What the checks of RFC 3261 §8.2 accept: no option tags required of us; these bodies. */
+const VALIDATION = { supported: [], acceptedTypes: ['application/sdp', 'multipart/mixed', 'application/dtmf-relay', 'text/plain'] } as const;
 /** Methods counted under their own name in tandem_sip_requests_total; the rest as "other". */
 const COUNTED_METHODS = new Set([...AUTHENTICATED, 'REGISTER', 'OPTIONS', 'BYE', 'CANCEL', 'UPDATE', 'INFO']);
 
@@ -145,7 +147,7 @@ export class SipService implements TransactionUser {
   onRequest(tx: ServerTransaction): void {
     const req = tx.request;
     this.metrics.requests.inc({ method: COUNTED_METHODS.has(req.method) ? req.method : 'other' });
-    const bad = requestValidation(req, { supported: [], acceptedTypes: ['application/sdp', 'multipart/mixed', 'application/dtmf-relay', 'text/plain'] });
+    const bad = requestValidation(req, VALIDATION);
     if (bad) {
       tx.reply(bad.status, bad.reason, { headers: bad.headers });
       return;

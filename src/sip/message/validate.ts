@@ -69,11 +69,12 @@ export function requestValidation(req: SipRequest, options: RequestValidationOpt
 
   // 4. §8.2.2.3 (and §16.3 step 5 for a proxy): option tags we do not support.
   if (!isAck && req.method !== 'CANCEL') {
-    const supported = new Set((options.supported ?? []).map((t) => t.toLowerCase()));
+    let supported: Set<string> | null = null; // built only when a request requires something
     const unsupported: string[] = [];
     const lists = forUs ? [h.getAll('Require')] : [h.getAll('Require'), h.getAll('Proxy-Require')];
     for (const lines of lists) {
       for (const line of lines) {
+        supported ??= new Set((options.supported ?? []).map((t) => t.toLowerCase()));
         for (const tag of splitHeaderValues(line)) {
           if (!supported.has(tag.toLowerCase()) && !unsupported.includes(tag)) unsupported.push(tag);
         }

@@ -7,7 +7,7 @@
  * the next one, which carries all of them in three statements. Thousands of REGISTERs per second
  * therefore cost a few transactions per second, on PGlite as on PostgreSQL.
  */
-import type { Database } from '../../store/db.ts';
+import type { Database, Sql } from '../../store/db.ts';
 import type { Endpoint } from '../message/types.ts';
 
 export interface Binding {
@@ -39,6 +39,20 @@ interface Pending {
 }
 
 const key = (deviceId: string, contact: string): string => `${deviceId} ${contact}`;
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/** One statement for every upsert of a batch; `checkDevices` leaves out rows whose device is gone. */
+const upsertSql = (checkDevices: boolean): string =>
+  `INSERT INTO sip_registrations (account_id, device_id, contact, call_id, cseq, expires_at, q, instance_id, user_agent, transport, source_address, source_port)
+   SELECT account_id, device_id, contact, call_id, cseq, expires_at, q, instance_id, user_agent, transport, source_address, source_port
+     FROM json_to_recordset($1::json) AS x(account_id uuid, device_id uuid, contact text, call_id text, cseq bigint, expires_at timestamptz,
+                                           q real, instance_id text, user_agent text, transport text, source_address text, source_port integer)
+   ${checkDevices ? 'WHERE EXISTS (SELECT 1 FROM devices d WHERE d.account_id = x.account_id AND d.id = x.device_id)' : ''}
+   ON CONFLICT (account_id, device_id, contact) DO UPDATE SET call_id = EXCLUDED.call_id, cseq = EXCLUDED.cseq,
+     expires_at = EXCLUDED.expires_at, q = EXCLUDED.q, instance_id = EXCLUDED.instance_id, user_agent = EXCLUDED.user_agent,
+     transport = EXCLUDED.transport, source_address = EXCLUDED.source_address, source_port = EXCLUDED.source_port,
+     registered_at = now()`;
 
 /** The longest a change waits for others to share its transaction (see `gather`). */
 const GATHER_MAX_MS = 20;
@@ -174,7 +188,7 @@ export class LocationService {
         });
       }
     }
-    await this.db.operator(async (sql) => {
+    const run = async (sql: Sql, checkDevices: boolean): Promise<void> => {
       if (cleared.size > 0) {
         await sql.query('DELETE FROM sip_registrations WHERE device_id = ANY($1::uuid[])', [[...cleared.keys()]]);
       }
@@ -182,19 +196,17 @@ export class LocationService {
         await sql.query(`DELETE FROM sip_registrations r USING json_to_recordset($1::json) AS x(account_id uuid, device_id uuid, contact text)
                           WHERE r.account_id = x.account_id AND r.device_id = x.device_id AND r.contact = x.contact`, [JSON.stringify(removes)]);
       }
-      if (upserts.length > 0) {
-        await sql.query(`INSERT INTO sip_registrations (account_id, device_id, contact, call_id, cseq, expires_at, q, instance_id, user_agent, transport, source_address, source_port)
-                         SELECT account_id, device_id, contact, call_id, cseq, expires_at, q, instance_id, user_agent, transport, source_address, source_port
-                           FROM json_to_recordset($1::json) AS x(account_id uuid, device_id uuid, contact text, call_id text, cseq bigint, expires_at timestamptz,
-                                                                 q real, instance_id text, user_agent text, transport text, source_address text, source_port integer)
-                          -- a device deleted since its REGISTER arrived must not fail the whole batch
-                          WHERE EXISTS (SELECT 1 FROM devices d WHERE d.account_id = x.account_id AND d.id = x.device_id)
-                         ON CONFLICT (account_id, device_id, contact) DO UPDATE SET call_id = EXCLUDED.call_id, cseq = EXCLUDED.cseq,
-                           expires_at = EXCLUDED.expires_at, q = EXCLUDED.q, instance_id = EXCLUDED.instance_id, user_agent = EXCLUDED.user_agent,
-                           transport = EXCLUDED.transport, source_address = EXCLUDED.source_address, source_port = EXCLUDED.source_port,
-                           registered_at = now()`, [JSON.stringify(upserts)]);
-      }
-    });
+      if (upserts.length > 0) await sql.query(upsertSql(checkDevices), [JSON.stringify(upserts)]);
+    };
+    try {
+      await this.db.operator((sql) => run(sql, false));
+    } catch (e) {
+      // A device deleted since its REGISTER arrived (foreign key) must not fail the whole batch: the
+      // batch is written again, leaving out the rows of devices that no longer exist. Rare, so the
+      // common case does not pay for the check.
+      if ((e as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw e;
+      await this.db.operator((sql) => run(sql, true));
+    }
   }
 
   private applyInMemory(c: LocationChange): void {
