@@ -31,20 +31,29 @@ export async function freeTcpPort(): Promise<number> {
   return addr.port;
 }
 
-/** `count` distinct free UDP ports (taken one after another, so they differ). */
-export async function freeUdpPorts(count: number): Promise<number[]> {
-  const socks = [];
-  for (let i = 0; i < count; i++) {
-    const sock = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      sock.once('error', reject);
-      sock.bind(0, '127.0.0.1', () => resolve());
-    });
-    socks.push(sock);
+/**
+ * The first of `count` consecutive UDP ports on 127.0.0.1 that were all free a moment ago, taken below
+ * Linux's ephemeral range (32768–60999) so that no socket the OS numbers itself lands inside the block
+ * later. For SIPp's -mp: it binds the port and the next ones (audio RTP/RTCP, video RTP/RTCP), and a
+ * block whose neighbours were taken by another test's ephemeral socket failed with EADDRINUSE.
+ */
+export async function freeUdpPortBlock(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + 4 * Math.floor(Math.random() * 3000); // 20000–31996, aligned to 4
+    const socks: ReturnType<typeof createSocket>[] = [];
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) {
+      const sock = createSocket('udp4');
+      ok = await new Promise<boolean>((resolve) => {
+        sock.once('error', () => resolve(false));
+        sock.bind(base + i, '127.0.0.1', () => resolve(true));
+      });
+      socks.push(sock);
+    }
+    await Promise.all(socks.map((s) => new Promise<void>((resolve) => { try { s.close(() => resolve()); } catch { resolve(); } })));
+    if (ok) return base;
   }
-  const ports = socks.map((s) => s.address().port);
-  await Promise.all(socks.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
+  throw new Error(`no block of ${count} free UDP ports found between 20000 and 32000`);
 }
 
 /** Local ports of the bound sockets listed in a /proc/net/{udp,tcp} table (hex "ADDR:PORT" column 2). */

@@ -21,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freeUdpPort, freeUdpPorts, waitForPort } from './ports.ts';
+import { freeUdpPort, freeUdpPortBlock, waitForPort } from './ports.ts';
 import { startChild, stripAnsi, type Child } from './proc.ts';
 import { toolPath } from './tools.ts';
 
@@ -291,14 +291,15 @@ async function launch(opts: SippOptions): Promise<Launched> {
     injectionFile = path.join(dir, 'injection.csv');
     writeFileSync(injectionFile, [opts.injectionCsv.order, ...opts.injectionCsv.rows.map((r) => r.join(';'))].join('\n') + '\n');
   }
-  const [controlPort, mediaPort] = await freeUdpPorts(2);
+  const controlPort = await freeUdpPort();
+  const mediaPort = await freeUdpPortBlock(4); // -mp takes this port and the three after it
   const localPort = opts.localPort ?? (await freeUdpPort());
   const trace = opts.traceMessages ?? (opts.calls ?? 1) <= 20;
   const keys = { ...info.keys, ...(opts.vars ?? {}) };
   if (keys.contact_port === 'auto') keys.contact_port = String(localPort);
   const args = sippArgs(opts, {
     scenarioFile: info.path, keys, authUri: info.authUri, localPort,
-    controlPort: controlPort ?? 0, mediaPort: mediaPort ?? 0, dir, injectionFile, trace,
+    controlPort, mediaPort, dir, injectionFile, trace,
   });
   const child = startChild(bin, args, { cwd: dir, hardTimeoutMs: (opts.timeoutS + 10) * 1000 });
   let result: Promise<SippResult> | null = null;
