@@ -147,6 +147,17 @@ export async function recordCalls(services: Services, calls: { legs: CallLegInpu
   return { written: prepared.length, refused };
 }
 
+/** Records grouped by account: each account's are written in a tenant transaction of its own. */
+function groupByAccount(records: CallRecord[]): Map<string, CallRecord[]> {
+  const byAccount = new Map<string, CallRecord[]>();
+  for (const r of records) {
+    const list = byAccount.get(r.accountId);
+    if (list) list.push(r);
+    else byAccount.set(r.accountId, [r]);
+  }
+  return byAccount;
+}
+
 /** Rows per INSERT of a batch: bounds how long one statement holds the (embedded) database. */
 const BATCH_ROWS = 500;
 
@@ -155,13 +166,7 @@ const BATCH_ROWS = 500;
  * statement per {@link BATCH_ROWS} rows (store/repos/call-records.ts `insertCallRecords`).
  */
 async function writeRecordBatch(services: Services, records: CallRecord[]): Promise<void> {
-  const byAccount = new Map<string, CallRecord[]>();
-  for (const r of records) {
-    const list = byAccount.get(r.accountId);
-    if (list) list.push(r);
-    else byAccount.set(r.accountId, [r]);
-  }
-  for (const [accountId, list] of byAccount) {
+  for (const [accountId, list] of groupByAccount(records)) {
     await services.db.tenant(accountId, async (sql) => {
       for (let i = 0; i < list.length; i += BATCH_ROWS) await insertCallRecords(sql, accountId, list.slice(i, i + BATCH_ROWS));
     });
@@ -171,13 +176,7 @@ async function writeRecordBatch(services: Services, records: CallRecord[]): Prom
 /** Writes prepared records, each account's in one tenant transaction of that account; answers them as stored, by id. */
 async function writeRecords(services: Services, records: CallRecord[]): Promise<Map<string, CallRecord>> {
   const out = new Map<string, CallRecord>();
-  const byAccount = new Map<string, CallRecord[]>();
-  for (const r of records) {
-    const list = byAccount.get(r.accountId);
-    if (list) list.push(r);
-    else byAccount.set(r.accountId, [r]);
-  }
-  for (const [accountId, list] of byAccount) {
+  for (const [accountId, list] of groupByAccount(records)) {
     await services.db.tenant(accountId, async (sql) => {
       for (const r of list) out.set(r.id, await insertCallRecord(sql, accountId, r));
     });

@@ -17,7 +17,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { makeAccount } from '../support/harness.ts';
-import { dial, explainAll, registeredPhone, Started } from './support/phones.ts';
+import { callBetweenNewPhones, Started } from './support/phones.ts';
 import { parseMessageTrace, type SippResult, type TracedMessage } from './support/sipp.ts';
 import { openClient, type SipClient, type SipMsg } from './support/client.ts';
 import { sleep } from './support/ports.ts';
@@ -55,14 +55,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
     const started = new Started();
     try {
       const t = await makeAccount(s.h);
-      const a = await makePhone(s.h, t);
-      const b = await makePhone(s.h, t);
-      const uas = await registeredPhone(s, b, started, { scenario: 'uas-midcall', timeoutS: 30 });
-      const caller = await dial(s, a, b.extension, 'uac-midcall', 0, 25);
-      const callee = await uas.done;
-      const all = explainAll({ caller, callee });
-      assert.ok(caller.ok, all);
-      assert.ok(callee.ok, all);
+      const { b, uas, caller, callee } = await callBetweenNewPhones(s, started, t, { caller: 'uac-midcall', callee: 'uas-midcall', callerTimeoutS: 25, calleeTimeoutS: 30 });
 
       // What each side saw, in order (100 Trying and retransmissions aside).
       assert.deepEqual(msgs(callee, 'received', /^[A-Z]+ /).map((m) => `${m.firstLine.split(' ')[0]} ${m.header('CSeq')}`), [
@@ -136,14 +129,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
     const started = new Started();
     try {
       const t = await makeAccount(s.h);
-      const a = await makePhone(s.h, t);
-      const b = await makePhone(s.h, t);
-      const uas = await registeredPhone(s, b, started, { scenario: 'uas-answer-reinvite', timeoutS: 30 });
-      const caller = await dial(s, a, b.extension, 'uac-call-remote-reinvite', 0, 25);
-      const callee = await uas.done;
-      const all = explainAll({ caller, callee });
-      assert.ok(caller.ok, all);
-      assert.ok(callee.ok, all);
+      const { a, caller, callee } = await callBetweenNewPhones(s, started, t, { caller: 'uac-call-remote-reinvite', callee: 'uas-answer-reinvite', callerTimeoutS: 25, calleeTimeoutS: 30 });
 
       // The caller's dialog as Tandem (its UAS side) holds it: requests to the caller's Contact, our tag
       // in From, the caller's in To, Tandem's own CSeq space starting at 1 (§12.2.1.1).

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { freeUdpPort } from './ports.ts';
 import { parseMessageTrace, runSipp, startSippUas, type SippResult, type SippUas } from './sipp.ts';
-import type { Phone, SipTestServer } from './tandem.ts';
+import { makePhone, type Phone, type SipTestServer } from './tandem.ts';
+import type { TenantFixture } from '../../support/harness.ts';
 
 /** Requests (or responses) of a SIPp run's message trace whose first line matches. */
 export const received = (r: SippResult, firstLine: RegExp): string[] =>
@@ -57,6 +58,25 @@ export function dial(s: SipTestServer, from: Phone, dialled: string, scenario = 
     // What the handset itself sends as its display name; Tandem must show the user's name instead.
     vars: { caller: from.username, caller_name: 'Handset', domain: from.domain, to_domain: from.domain },
   });
+}
+
+/**
+ * A call between two phones of one new account: B registers and answers with `callee`'s scenario, A
+ * dials B's extension with `caller`'s; both runs must succeed. Returns the phones, B's answerer and both runs.
+ */
+export async function callBetweenNewPhones(
+  s: SipTestServer, started: Started, t: TenantFixture,
+  scenarios: { caller: string; callee: string; calleeTimeoutS: number; callerTimeoutS: number },
+): Promise<{ a: Phone; b: Phone; uas: SippUas; caller: SippResult; callee: SippResult; all: string }> {
+  const a = await makePhone(s.h, t);
+  const b = await makePhone(s.h, t);
+  const uas = await registeredPhone(s, b, started, { scenario: scenarios.callee, timeoutS: scenarios.calleeTimeoutS });
+  const caller = await dial(s, a, b.extension, scenarios.caller, 0, scenarios.callerTimeoutS);
+  const callee = await uas.done;
+  const all = explainAll({ caller, callee });
+  assert.ok(caller.ok, all);
+  assert.ok(callee.ok, all);
+  return { a, b, uas, caller, callee, all };
 }
 
 /** The SIP-side explanation of a failed call: the caller's run and every peer's. */
