@@ -69,6 +69,8 @@ export interface TenantFixture {
   mainNumberId: string;
   adminId: string;
   adminToken: string;
+  /** The admin's e-mail; their password is 'admin password 1'. */
+  adminEmail: string;
   domain: string;
 }
 
@@ -94,7 +96,7 @@ export async function makeAccount(h: Harness, over: { name?: string; country?: s
   const token = await signIn(h, `admin${n}@${domain}`, 'admin password 1');
   const nums = await h.call('GET', `/v1/sites/${res.body.site.id}/numbers?q=${encodeURIComponent(mainNumber)}`, { token });
   const mainNumberId = nums.status === 200 ? (nums.body.items[0]?.id as string) : '';
-  return { accountId: res.body.account.id, siteId: res.body.site.id, mainNumber: res.body.site.mainNumber, mainNumberId, adminId: res.body.admin.id, adminToken: token, domain };
+  return { accountId: res.body.account.id, siteId: res.body.site.id, mainNumber: res.body.site.mainNumber, mainNumberId, adminId: res.body.admin.id, adminToken: token, adminEmail: `admin${n}@${domain}`, domain };
 }
 
 export async function signIn(h: Harness, email: string, password: string): Promise<string> {
