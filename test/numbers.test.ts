@@ -48,7 +48,7 @@ describe('inventory (operator)', () => {
     assert.equal(r.status, 201, r.text);
     assert.equal(r.body.items.length, 1);
     assert.deepEqual({ ...r.body.items[0], id: undefined }, {
-      id: undefined, e164: e, siteId: a.siteId, status: 'reserved', isMain: false, assignedTo: 'Unassigned', userId: null, displayName: null, phoneId: null,
+      id: undefined, e164: e, siteId: a.siteId, status: 'reserved', isMain: false, assignedTo: 'Unassigned', userId: null, displayName: null, phoneId: null, extension: null,
     });
     const audit = await h.call('GET', '/v1/audit?action=number.allocate', { token: a.adminToken });
     assert.ok(audit.body.items.some((x: { after: { e164: string }[] }) => x.after.some((n) => n.e164 === e)));
@@ -297,6 +297,26 @@ describe('site list and search', () => {
     assert.deepEqual((await listAll(t.adminToken, t.siteId, 'lovelace')).map((x) => x.e164), [nums[0]!.e164]);
     // % and _ are literal.
     assert.deepEqual(await listAll(t.adminToken, t.siteId, '%'), []);
+  });
+
+  test("each row shows the extension reaching the number and, while in use, its default PIN", async () => {
+    const t = await makeAccount(h);
+    const [n1, n2] = await activeNumbers(h, t, 2);
+    const ada = await makeUser(h, t, { firstName: 'Ada', lastName: 'Extension', extension: '4711' });
+    assert.equal((await h.call('PUT', `/v1/numbers/${n1!.id}/assignment`, { token: t.adminToken, body: { userId: ada.id } })).status, 200);
+    const portal = await h.call('POST', '/v1/office-anywhere/portals', { token: t.adminToken, body: { numberId: n2!.id, scope: 'account', extension: '4712' } });
+    assert.equal(portal.status, 201, portal.text);
+    const rows = new Map((await listAll(t.adminToken, t.siteId, '')).map((x) => [x.e164, x as unknown as { extension: string | null; defaultPin: string | null }]));
+    assert.equal(rows.get(n1!.e164)!.extension, '4711', "the user's extension");
+    assert.equal(rows.get(n2!.e164)!.extension, '4712', "the Office Anywhere portal's extension");
+    assert.equal(rows.get(t.mainNumber)!.extension, null);
+    const pin = (await h.call('GET', `/v1/numbers/${n1!.id}/pin`, { token: t.adminToken })).body.defaultPin as string;
+    assert.match(pin, /^\d+$/);
+    assert.equal(rows.get(n1!.e164)!.defaultPin, pin);
+    // a custom PIN is private: the list then shows no PIN at all
+    assert.equal((await h.call('PUT', `/v1/numbers/${n1!.id}/pin`, { token: ada.token, body: { currentPin: pin, newPin: '739146' } })).status, 200);
+    const after = (await listAll(t.adminToken, t.siteId, n1!.e164)) as unknown as { defaultPin: string | null }[];
+    assert.equal(after[0]!.defaultPin, null);
   });
 
   test('a site admin sees only the sites given to them; other accounts see nothing', async () => {

@@ -18,6 +18,7 @@ import { registerErrorHandling } from './plugins/errors.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerMetrics } from './plugins/metrics.ts';
+import { endEventStreams } from './event-stream.ts';
 import type client from 'prom-client';
 import { Problem } from './schemas/common.ts';
 import './schemas/formats.ts';
@@ -98,6 +99,10 @@ export async function buildApp(services: Services, opts: BuildOptions = {}): Pro
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   registerAuth(app, services);
   registerIdempotency(app, services);
+  app.addHook('preClose', (done) => {
+    endEventStreams(app);
+    done();
+  });
 
   const problemRef = Type.Ref('Problem');
   for (const def of await loadRoutes()) {

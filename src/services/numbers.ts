@@ -110,22 +110,29 @@ export async function releaseNumber(ctx: Ctx, accountId: string, numberId: strin
     const before = await getNumberSummary(tx.sql, accountId, numberId);
     await tx.sql.query(`DELETE FROM numbers WHERE account_id = $1 AND id = $2`, [accountId, numberId]);
     await tx.audit({ action: 'number.release', targetType: 'number', targetId: numberId, before });
-    tx.emit('number.deleted', numberId);
+    tx.emit('number.deleted', numberId, { siteId: row.site_id });
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Site admin views
 
-/** A site's numbers by E.164; `q` matches a fragment of the number or of "assigned to" (spec §3). */
-export async function listSiteNumbers(ctx: Ctx, siteId: string, q: { q?: string; limit: number; cursor?: string }): Promise<Page<NumberSummary>> {
+/** A row of the site list: admins also see the default PIN while it is in use (spec §3, §5). */
+export interface SiteNumber extends NumberSummary {
+  defaultPin: string | null;
+}
+
+const toSiteNumber = (r: Record<string, unknown>): SiteNumber => ({ ...toNumberSummary(r), defaultPin: r.pin_hash === null ? (r.default_pin as string) : null });
+
+/** A site's numbers by E.164; `q` matches a fragment of the number or of "assigned to" (spec §3). Admins only. */
+export async function listSiteNumbers(ctx: Ctx, siteId: string, q: { q?: string; limit: number; cursor?: string }): Promise<Page<SiteNumber>> {
   const after = decodeCursor(q.cursor, 1);
   if (!adminsSite(ctx.actor, siteId)) throw notFound('Site');
   const accountId = accountOf(ctx);
   return inAccount(ctx, async (tx) => {
     if (!(await getSite(tx.sql, accountId, siteId))) throw notFound('Site');
     const rows = await listNumbers(tx.sql, accountId, { siteId, q: q.q, after: (after?.[0] as string | undefined) ?? null, limit: q.limit });
-    return toPage(rows, q.limit, numberSortKey, toNumberSummary);
+    return toPage(rows, q.limit, numberSortKey, toSiteNumber);
   });
 }
 

@@ -168,12 +168,13 @@ export async function deleteUser(ctx: Ctx, userId: string): Promise<void> {
     const before = await getUser(tx.sql, accountId, userId);
     if (!before) throw notFound('User');
     if (before.role === 'account_admin') await checkNotLastAdmin(tx.sql, accountId, userId);
-    await tx.sql.query(`UPDATE numbers SET user_id = NULL, updated_at = now() WHERE account_id = $1 AND user_id = $2`, [accountId, userId]);
+    const unassigned = await tx.sql.query<{ id: string }>(`UPDATE numbers SET user_id = NULL, updated_at = now() WHERE account_id = $1 AND user_id = $2 RETURNING id`, [accountId, userId]);
     await setExtension(tx.sql, accountId, 'user', userId, null);
     await tx.sql.query(`DELETE FROM auth_tokens WHERE user_id = $1`, [userId]);
     await tx.sql.query(`DELETE FROM users WHERE account_id = $1 AND id = $2`, [accountId, userId]);
     await tx.audit({ action: 'user.delete', targetType: 'user', targetId: userId, before });
     tx.emit('user.deleted', userId);
+    for (const n of unassigned) tx.emit('number.updated', n.id);
   });
 }
 

@@ -16,7 +16,14 @@ export const NumberSummary = Type.Object({
   userId: Nullable(Id),
   displayName: Nullable(DisplayName),
   phoneId: Nullable(Type.String({ description: 'Phone ID of the handset the number is logged into' })),
+  extension: Nullable(Type.String({ description: "the extension reaching the number: its user's, or its Office Anywhere portal's" })),
 }, { $id: 'NumberSummary' });
+
+/** A row of a site's number list (admins only): the summary and the default PIN while it is in use. */
+export const SiteNumber = Type.Object({
+  ...NumberSummary.properties,
+  defaultPin: Nullable(Type.String({ description: 'the default PIN while no custom PIN replaces it (spec §5: shown to admins only)' })),
+}, { $id: 'SiteNumber' });
 
 /**
  * Features as shown. A forward is its destination (E.164) or null when off; the authorization code

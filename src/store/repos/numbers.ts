@@ -71,6 +71,8 @@ export interface NumberSummary {
   displayName: DisplayName | null;
   /** The Phone ID of the handset the number is logged into. */
   phoneId: string | null;
+  /** The extension reaching this number: its user's, or its Office Anywhere portal's. */
+  extension: string | null;
 }
 
 /**
@@ -93,7 +95,14 @@ const SUMMARY_FROM = `
     LEFT JOIN users u ON u.account_id = n.account_id AND u.id = n.user_id
     LEFT JOIN devices d ON d.account_id = n.account_id AND d.number_id = n.id`;
 
-const SUMMARY_SELECT = `SELECT n.*, ${ASSIGNED_TO} AS assigned_to, d.id AS device_id, d.phone_id ${SUMMARY_FROM}`;
+/** The extension of the number's user, else of the Office Anywhere portal it is the number of. */
+const EXTENSION = `(SELECT e.extension FROM extensions e
+     WHERE e.account_id = n.account_id AND (
+       (e.target_type = 'user' AND e.target_id = n.user_id)
+       OR (e.target_type = 'oa_portal' AND e.target_id = (SELECT p.id FROM oa_portals p WHERE p.account_id = n.account_id AND p.number_id = n.id)))
+     ORDER BY e.target_type DESC LIMIT 1)`;
+
+const SUMMARY_SELECT = `SELECT n.*, ${ASSIGNED_TO} AS assigned_to, d.id AS device_id, d.phone_id, ${EXTENSION} AS extension ${SUMMARY_FROM}`;
 
 export const toNumberSummary = (r: Record<string, unknown>): NumberSummary => ({
   id: r.id as string,
@@ -105,6 +114,7 @@ export const toNumberSummary = (r: Record<string, unknown>): NumberSummary => ({
   userId: (r.user_id as string | null) ?? null,
   displayName: r.display_line1 === null || r.display_line1 === undefined ? null : { line1: r.display_line1 as string, line2: (r.display_line2 as string | null) ?? '' },
   phoneId: (r.phone_id as string | null) ?? null,
+  extension: (r.extension as string | null) ?? null,
 });
 
 export async function getNumberSummary(sql: Sql, accountId: string, numberId: string): Promise<NumberSummary | null> {

@@ -4591,6 +4591,7 @@ export type paths = {
                                 line2: string;
                             } | null;
                             phoneId: string | null;
+                            extension: string | null;
                         };
                     };
                 };
@@ -4691,6 +4692,7 @@ export type paths = {
                                 line2: string;
                             } | null;
                             phoneId: string | null;
+                            extension: string | null;
                         };
                     };
                 };
@@ -4763,6 +4765,7 @@ export type paths = {
                                 line2: string;
                             } | null;
                             phoneId: string | null;
+                            extension: string | null;
                         };
                     };
                 };
@@ -4860,6 +4863,7 @@ export type paths = {
                                 line2: string;
                             } | null;
                             phoneId: string | null;
+                            extension: string | null;
                         };
                     };
                 };
@@ -4932,6 +4936,7 @@ export type paths = {
                                 line2: string;
                             } | null;
                             phoneId: string | null;
+                            extension: string | null;
                         };
                     };
                 };
@@ -4955,6 +4960,69 @@ export type paths = {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{siteId}/numbers/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live changes of a site's number list, as server-sent events (text/event-stream)
+         * @description Each committed change that alters a row of the list is sent as an event named after the change (`number.updated`, `number.created`, `number.deleted`, `user.updated`) with data `{"type","id"}`; read the list again to see it. Comments (`: keep-alive`) keep the connection open. Same access as the list.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description operators: the account to act in */
+                    "tandem-account"?: string;
+                };
+                path: {
+                    /** @description UUID v7 */
+                    siteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5317,6 +5385,7 @@ export type paths = {
                                 line2: string;
                             } | null;
                             phoneId: string | null;
+                            extension: string | null;
                             features: components["schemas"]["Features"];
                             pin: {
                                 state: "default" | "custom";
@@ -5527,7 +5596,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A site's numbers by number; q matches a fragment of the number or of the assigned-to text, case-insensitively */
+        /** A site's numbers by number, with each default PIN while in use (admins); q matches a fragment of the number or of the assigned-to text, case-insensitively */
         get: {
             parameters: {
                 query?: {
@@ -5554,7 +5623,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["NumberSummary"][];
+                            items: components["schemas"]["SiteNumber"][];
                             nextCursor: string | null;
                         };
                     };
@@ -8038,6 +8107,7 @@ export type components = {
                 line2: string;
             } | null;
             phoneId: string | null;
+            extension: string | null;
         };
         Features: {
             forwardAlways: string | null;
@@ -8057,6 +8127,35 @@ export type components = {
             authorizationCode: {
                 enabled: boolean;
             };
+        };
+        SiteNumber: {
+            /**
+             * Format: uuid
+             * @description UUID v7
+             */
+            id: string;
+            /**
+             * @description E.164 phone number
+             * @example +4930901820
+             */
+            e164: string;
+            /**
+             * Format: uuid
+             * @description UUID v7
+             */
+            siteId: string;
+            status: "reserved" | "active" | "pending";
+            isMain: boolean;
+            /** @description 'Main number', the display name, the assigned user's name, or 'Unassigned' */
+            assignedTo: string;
+            userId: string | null;
+            displayName: {
+                line1: string;
+                line2: string;
+            } | null;
+            phoneId: string | null;
+            extension: string | null;
+            defaultPin: string | null;
         };
         Portal: {
             /**

@@ -2,8 +2,9 @@
  * The portal's shared building blocks: page frame, form fields with their server error, dialogs,
  * tables, empty and error states. Every control has a label; errors are announced (role="alert").
  */
-import { useEffect, useId, useRef, type ReactNode, type InputHTMLAttributes, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode, type InputHTMLAttributes, type SelectHTMLAttributes } from 'react';
 import type { ApiError } from '../api/client.ts';
+import { asApiError } from './data.ts';
 
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   useEffect(() => {
@@ -148,4 +149,40 @@ export function Table<T>({ caption, columns, rows, rowKey, empty }: { caption: s
 /** A status shown as a badge: reserved, active, pending, … */
 export function Badge({ children, tone }: { children: ReactNode; tone?: 'ok' | 'warn' | 'muted' | 'bad' }) {
   return <span className={`badge ${tone ?? ''}`}>{children}</span>;
+}
+
+/**
+ * A confirmation before an action that changes or removes something: says what will happen, runs
+ * `onConfirm` (a server call) and shows the server's refusal in place; closes only on success.
+ */
+export function ConfirmDialog({ title, open, onClose, onConfirm, confirmLabel, danger, children }: {
+  title: string; open: boolean; onClose: () => void; onConfirm: () => Promise<unknown>; confirmLabel: string; danger?: boolean; children: ReactNode;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    if (open) setError(null);
+  }, [open]);
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm();
+      onClose();
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={title} open={open} onClose={onClose}>
+      {children}
+      <FormError error={error} />
+      <Actions>
+        <button type="button" onClick={onClose}>Cancel</button>
+        <button type="button" className={danger ? 'danger' : 'primary'} disabled={busy} onClick={() => void confirm()}>{confirmLabel}</button>
+      </Actions>
+    </Dialog>
+  );
 }
