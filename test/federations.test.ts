@@ -124,6 +124,16 @@ describe('the consent matrix: only active, consented, in-scope membership grants
     assert.equal(g.pager, true);
     assert.equal(g.metered, true);
   });
+
+  test('the presets are served as the spec table gives them (the portal fills its proposal form from them); admins only', async () => {
+    const [a] = await three();
+    const r = await h.call('GET', '/v1/federations/presets', { token: a.adminToken });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body.items, [{ preset: 'linked', policy: PRESETS.linked }, { preset: 'federated', policy: PRESETS.federated }]);
+    const u = await makeUser(h, a);
+    assert.equal((await h.call('GET', '/v1/federations/presets', { token: u.token })).status, 403);
+    assert.equal((await h.call('GET', '/v1/federations/presets')).status, 401);
+  });
 });
 
 describe('consent', () => {

@@ -3797,6 +3797,82 @@ export type paths = {
         };
         trace?: never;
     };
+    "/v1/federations/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The policy presets (spec §8 table): every field of `linked` and `federated`, as a proposal starts from them */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description operators: the account to act in */
+                    "tandem-account"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                preset: "linked" | "federated";
+                                policy: {
+                                    /** @description find each other’s users */
+                                    directory: boolean;
+                                    /** @description dial the other accounts’ extensions (plain, or main number * extension) */
+                                    extensionDialing: boolean;
+                                    /** @description calls between member accounts are metered */
+                                    metered: boolean;
+                                    callerIdDisplay: "name_extension" | "name_number";
+                                    sharePresence: boolean;
+                                    shareProfileImage: boolean;
+                                    /** @description pager / extension texting */
+                                    pager: boolean;
+                                    /** @description chat (1:1 and channels) and meetings */
+                                    chat: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/federations/{federationId}/record": {
         parameters: {
             query?: never;

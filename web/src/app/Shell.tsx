@@ -16,7 +16,8 @@ const ROLE_NAMES: Record<Role, string> = { operator: 'Operator', account_admin: 
 function AccountPicker() {
   const s = useSession();
   const navigate = useNavigate();
-  const accounts = useLoad(async () => (await call(api.GET('/v1/accounts', { params: { query: { limit: 500 } } }))).items, []);
+  // reloaded when the acting account changes: an account opened (and acted in) since is then listed
+  const accounts = useLoad(async () => (await call(api.GET('/v1/accounts', { params: { query: { limit: 500 } } }))).items, [s.accountId]);
   return (
     <div className="account-picker">
       <SelectField

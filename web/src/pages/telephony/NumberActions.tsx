@@ -3,10 +3,11 @@
  * handset log in (Phone ID picker) / log out, display name (two lines), assign (only users without a
  * number offered) / unassign. Each opens a dialog that shows the server's refusal in place.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call, type Answer } from '../../api/client.ts';
 import { useLoad, useSubmit } from '../../components/data.ts';
+import { useDebounced } from '../../components/paging.ts';
 import type { Site } from '../../components/SitePicker.tsx';
 import { Actions, ConfirmDialog, Dialog, FormError, LoadError, Loading, SelectField, TextField, fieldError } from '../../components/ui.tsx';
 
@@ -203,11 +204,7 @@ function DisplayNameDialog({ number: n, onClose, onDone }: { number: NumberRow; 
 
 function AssignDialog({ number: n, onClose, onDone }: { number: NumberRow; onClose: () => void; onDone: () => void }) {
   const [typed, setTyped] = useState('');
-  const [q, setQ] = useState('');
-  useEffect(() => {
-    const t = setTimeout(() => setQ(typed.trim()), 200);
-    return () => clearTimeout(t);
-  }, [typed]);
+  const q = useDebounced(typed.trim(), 200);
   // a user holds at most one number: only users without one are offered
   const users = useLoad(async () => (await call(api.GET('/v1/users', { params: { query: { limit: 500, ...(q ? { q } : {}) } } }))).items.filter((u) => u.number === null), [q]);
   const [userId, setUserId] = useState('');

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, call, type Answer } from '../../api/client.ts';
 import { useLoad } from '../../components/data.ts';
+import { useDebounced } from '../../components/paging.ts';
 import { useLiveChanges, type LiveState } from '../../components/live.ts';
 import { WithSite, type Site } from '../../components/SitePicker.tsx';
 import { Badge, LoadError, Loading, Page, Table, TextField, type Column } from '../../components/ui.tsx';
@@ -48,16 +49,10 @@ function LiveBadge({ state }: { state: LiveState }) {
 
 function SiteNumbers({ site }: { site: Site }) {
   const [typed, setTyped] = useState('');
-  const [q, setQ] = useState('');
-  const [pages, setPages] = useState(1);
   // filter as the admin types, without a request per keystroke
-  useEffect(() => {
-    const t = setTimeout(() => {
-      setQ(typed.trim());
-      setPages(1);
-    }, 200);
-    return () => clearTimeout(t);
-  }, [typed]);
+  const q = useDebounced(typed.trim(), 200);
+  const [pages, setPages] = useState(1);
+  useEffect(() => setPages(1), [q]);
   const list = useLoad(() => loadNumbers(site.id, q, pages), [site.id, q, pages]);
   const live = useLiveChanges(`/v1/sites/${site.id}/numbers/events`, () => void list.reload());
 
