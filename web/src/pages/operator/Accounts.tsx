@@ -10,7 +10,7 @@ import { api, call, once, type Answer, type ApiError, type Body } from '../../ap
 import { useSubmit } from '../../components/data.ts';
 import { Actions, Badge, Checkbox, Dialog, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { useSession } from '../../session.tsx';
-import { LoadMore, usePaged } from '../records/paged.tsx';
+import { LoadMore, usePaged } from '../../components/paging.tsx';
 import '../records/records.css';
 import './operator.css';
 

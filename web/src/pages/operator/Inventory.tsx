@@ -12,7 +12,7 @@ import { api, call, once, type Answer, type ApiError } from '../../api/client.ts
 import { useLoad, useSubmit } from '../../components/data.ts';
 import { Actions, Badge, Dialog, Empty, Field, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { useSession } from '../../session.tsx';
-import { LoadMore, usePaged } from '../records/paged.tsx';
+import { LoadMore, usePaged } from '../../components/paging.tsx';
 import { apiIn } from './accountApi.ts';
 import '../records/records.css';
 import './operator.css';

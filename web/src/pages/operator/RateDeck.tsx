@@ -10,7 +10,7 @@ import { api, call, type Answer } from '../../api/client.ts';
 import { useSubmit } from '../../components/data.ts';
 import { Actions, Dialog, Field, FormError, LoadError, Loading, Page, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { formatMoney, formatTime } from '../records/format.ts';
-import { LoadMore, usePaged } from '../records/paged.tsx';
+import { LoadMore, usePaged } from '../../components/paging.tsx';
 import '../records/records.css';
 import './operator.css';
 

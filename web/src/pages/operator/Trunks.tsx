@@ -9,7 +9,7 @@ import { useState, type FormEvent } from 'react';
 import { api, call, once, type Answer, type Body } from '../../api/client.ts';
 import { useSubmit } from '../../components/data.ts';
 import { Actions, Badge, Checkbox, Dialog, Field, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
-import { LoadMore, usePaged } from '../records/paged.tsx';
+import { LoadMore, usePaged } from '../../components/paging.tsx';
 import '../records/records.css';
 import './operator.css';
 

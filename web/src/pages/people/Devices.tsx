@@ -13,7 +13,7 @@ import { api, call, once, type Answer } from '../../api/client.ts';
 import { useSubmit } from '../../components/data.ts';
 import { SitePicker, useSites, type Site } from '../../components/SitePicker.tsx';
 import { Actions, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
-import { usePaged } from '../../components/paging.ts';
+import { LoadMore, usePaged } from '../../components/paging.tsx';
 import './devices.css';
 
 type Device = Answer<'/v1/devices/{deviceId}', 'get'>;
@@ -236,7 +236,7 @@ function SiteDevices({ site, sites, picker }: { site: Site; sites: Site[]; picke
             rowKey={(d) => d.id}
             empty={q.trim() ? `No device at ${site.name} matches “${q.trim()}”.` : `No devices at ${site.name} yet. Add one with its Phone ID.`}
           />
-          {list.hasMore && <p><button type="button" onClick={() => void list.loadMore()} disabled={list.loadingMore}>{list.loadingMore ? 'Loading…' : 'Load more'}</button></p>}
+          <LoadMore list={list} />
         </>
       )}
       {open?.kind === 'add' && <AddDevice site={site} sites={sites} onClose={close} onAdded={reload} />}

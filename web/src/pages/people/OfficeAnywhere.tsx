@@ -16,7 +16,7 @@ import { useLoad, useSubmit } from '../../components/data.ts';
 import type { Site } from '../../components/SitePicker.tsx';
 import { Actions, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { useSession } from '../../session.tsx';
-import { allPages, usePaged } from '../../components/paging.ts';
+import { allPages, LoadMore, usePaged } from '../../components/paging.tsx';
 import type { NumberRow } from '../telephony/NumberActions.tsx';
 import { siteNumbers } from '../telephony/site-numbers.ts';
 import './office-anywhere.css';
@@ -272,7 +272,7 @@ export default function OfficeAnywhere() {
             rowKey={(p) => p.id}
             empty={q.trim() ? `No portal number matches “${q.trim()}”.` : 'No portal numbers yet. Add one to let users call out from their alternate phones.'}
           />
-          {list.hasMore && <p><button type="button" onClick={() => void list.loadMore()} disabled={list.loadingMore}>{list.loadingMore ? 'Loading…' : 'Load more'}</button></p>}
+          <LoadMore list={list} />
         </>
       )}
       {open?.kind === 'add' && sites.data && <AddPortal sites={sites.data} onClose={close} onAdded={reload} />}

@@ -10,7 +10,7 @@ import { useSubmit } from '../../components/data.ts';
 import { Actions, Dialog, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { DeleteUser } from './DeleteUser.tsx';
 import { ROLES, ROLE_LABELS, fullName, useSiteList, type Site, type User, type UserRole } from './peopleCommon.ts';
-import { useDebounced, usePaged } from '../../components/paging.ts';
+import { LoadMore, useDebounced, usePaged } from '../../components/paging.tsx';
 import './people.css';
 
 const PAGE = 50;
@@ -72,11 +72,7 @@ export default function Users() {
             rowKey={(u) => u.id}
             empty={query || siteId ? 'No user matches this search.' : 'This account has no users yet.'}
           />
-          {users.hasMore && (
-            <div className="load-more">
-              <button type="button" onClick={() => void users.loadMore()} disabled={users.loadingMore}>{users.loadingMore ? 'Loading…' : 'Load more'}</button>
-            </div>
-          )}
+          <LoadMore list={users} />
         </div>
       )}
       <Dialog title="Add user" open={adding} onClose={() => setAdding(false)}>

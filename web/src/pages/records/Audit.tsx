@@ -8,7 +8,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, call, type Answer } from '../../api/client.ts';
 import { Actions, Dialog, LoadError, Loading, Page, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { formatTime } from './format.ts';
-import { LoadMore, usePaged } from './paged.tsx';
+import { LoadMore, usePaged } from '../../components/paging.tsx';
 import './records.css';
 
 type Entry = Answer<'/v1/audit', 'get'>['items'][number];

@@ -15,7 +15,7 @@ import {
   CLASS_LABEL, DIRECTION_LABEL, RESULT_LABEL, RESULT_TONE, ROUTE_LABEL, dateAndTime, formatDuration, formatMoney, formatTime, isOnNet, partyDetail, partyName,
   type CallRecord, type Party,
 } from './format.ts';
-import { LoadMore, usePaged } from './paged.tsx';
+import { LoadMore, usePaged } from '../../components/paging.tsx';
 import './records.css';
 
 type Direction = CallRecord['direction'];

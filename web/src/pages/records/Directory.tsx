@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { api, call, type Answer } from '../../api/client.ts';
 import { useLoad } from '../../components/data.ts';
 import { Badge, Checkbox, Empty, LoadError, Loading, Page, SelectField, Table, TextField, type Column } from '../../components/ui.tsx';
-import { useDebounced, usePaged } from '../../components/paging.ts';
+import { LoadMore, useDebounced, usePaged } from '../../components/paging.tsx';
 import './directory.css';
 
 type Entry = Answer<'/v1/directory', 'get'>['items'][number];
@@ -98,11 +98,7 @@ export default function Directory() {
       ) : (
         <div aria-busy={entries.loading}>
           <Table caption="Directory contacts" columns={columns} rows={entries.items} rowKey={(e) => e.userId} empty={query ? 'No contact matches this search.' : 'No contacts.'} />
-          {entries.hasMore && (
-            <div className="load-more">
-              <button type="button" onClick={() => void entries.loadMore()} disabled={entries.loadingMore}>{entries.loadingMore ? 'Loading…' : 'Load more'}</button>
-            </div>
-          )}
+          <LoadMore list={entries} />
         </div>
       )}
     </Page>

@@ -7,7 +7,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call, type Answer } from '../../api/client.ts';
 import { useLoad, useSubmit } from '../../components/data.ts';
-import { useDebounced } from '../../components/paging.ts';
+import { useDebounced } from '../../components/paging.tsx';
 import type { Site } from '../../components/SitePicker.tsx';
 import { Actions, ConfirmDialog, Dialog, FormError, LoadError, Loading, SelectField, TextField, fieldError } from '../../components/ui.tsx';
 

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, call, type Answer } from '../../api/client.ts';
 import { useLoad } from '../../components/data.ts';
-import { useDebounced } from '../../components/paging.ts';
+import { useDebounced } from '../../components/paging.tsx';
 import { useLiveChanges, type LiveState } from '../../components/live.ts';
 import { WithSite, type Site } from '../../components/SitePicker.tsx';
 import { Badge, LoadError, Loading, Page, Table, TextField, type Column } from '../../components/ui.tsx';

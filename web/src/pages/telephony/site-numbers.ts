@@ -1,6 +1,6 @@
 /** Every number of a site, by number (the order the API lists them in): for pickers (CLI, portal numbers). */
 import { api, call } from '../../api/client.ts';
-import { allPages } from '../../components/paging.ts';
+import { allPages } from '../../components/paging.tsx';
 import type { NumberRow } from './NumberActions.tsx';
 
 export function siteNumbers(siteId: string): Promise<NumberRow[]> {
