@@ -179,6 +179,24 @@ describe('rules and Organization Connect rows', () => {
     await refused(a, () => h.call('PATCH', `/v1/call-rules/${r.body.id}`, { token: a.adminToken, body: { organizationConnect: [row('8', b), row('89', c)] } }), 409, 'prefix_collision', 'organizationConnect[1].prefix');
   });
 
+  test('a prefix leads to one account in every rule: another rule may reuse it only for the same destination, and may not start it', async () => {
+    const t = await account('Delta');
+    const [d1, d2] = [await account('Epsilon'), await account('Zeta')];
+    await federate([t, d1, d2]);
+    const sales = await create(t, { name: 'Sales', dialPlan: 'national', organizationConnect: [row('5', d1)] });
+    assert.equal(sales.status, 201, sales.text);
+    const support = await create(t, { name: 'Support', dialPlan: 'national', organizationConnect: [row('5', d1)] });
+    assert.equal(support.status, 201, support.text);
+    const other = await refused(t, () => create(t, { name: 'Ops', dialPlan: 'national', organizationConnect: [row('6', d2), row('5', d2)] }), 409, 'prefix_collision', 'organizationConnect[1].prefix');
+    assert.equal(other.body.detail, 'Prefix 5 collides with another rule: the call rule "Sales" uses prefix 5 for another account; a prefix must lead to the same account in every rule');
+    const longer = await refused(t, () => create(t, { name: 'Ops', dialPlan: 'national', organizationConnect: [row('56', d1)] }), 409, 'prefix_collision', 'organizationConnect[0].prefix');
+    assert.match(longer.body.detail, /prefix 5 of the call rule "Sales" starts 56/);
+    // a rule's own stored rows are not another rule's: Sales may keep 5 and add 7
+    const patch = await h.call('PATCH', `/v1/call-rules/${sales.body.id}`, { token: t.adminToken, body: { organizationConnect: [row('5', d1), row('7', d2)] } });
+    assert.equal(patch.status, 200, patch.text);
+    await refused(t, () => h.call('PATCH', `/v1/call-rules/${support.body.id}`, { token: t.adminToken, body: { organizationConnect: [row('7', d1)] } }), 409, 'prefix_collision', 'organizationConnect[0].prefix');
+  });
+
   test('a prefix may not collide with an extension of the account: extension 123 refuses prefix 1 and prefix 1234', async () => {
     const t = await account('Collide');
     await federate([t, b]);

@@ -63,7 +63,7 @@ describe('credentials', () => {
       for (const secret of [credentials.password, row.ha1_md5, row.ha1_sha256]) assert.ok(!r.text.includes(secret));
       assert.ok(!/password|ha1/i.test(r.text), r.text);
     }
-    assert.deepEqual(Object.keys(get.body).sort(), ['createdAt', 'id', 'lastProvisionedAt', 'model', 'name', 'number', 'numberId', 'phoneId', 'sipUsername', 'siteId']);
+    assert.deepEqual(Object.keys(get.body).sort(), ['createdAt', 'id', 'lastProvisionedAt', 'model', 'name', 'number', 'numberId', 'phoneId', 'registration', 'sipUsername', 'siteId']);
   });
 
   test('a digest response computed from the shown password verifies against the stored HA1, MD5 and SHA-256', async () => {

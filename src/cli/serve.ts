@@ -1,13 +1,14 @@
-/** `tandem serve`: starts the API and docs; demo data on first start unless --no-demo. */
+/** `tandem serve`: starts the portal, API, docs and SIP; demo data on first start unless --no-demo. */
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
 import { start } from '../server.ts';
+import { portalBuilt } from '../http/app.ts';
 import { DEMO_PASSWORD, loadDemo } from './demo-data.ts';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start Tandem (HTTP API, docs and SIP service); loads the demo data on first start')
+    .description('start Tandem (admin portal, HTTP API, docs and SIP service); loads the demo data on first start')
     .option('--no-demo', 'do not load demo data on first start')
     .action(async (opts: { demo: boolean }) => {
       const config = loadConfig();
@@ -17,6 +18,7 @@ export function registerServe(program: Command): void {
       const base = config.publicUrl;
       out('');
       out(`Tandem is running (${config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`})`);
+      out(`  Portal     ${portalBuilt() ? `${base}/` : 'not built (node scripts/build-web.mjs)'}`);
       out(`  API        ${base}/v1`);
       out(`  API docs   ${base}/docs   (OpenAPI: ${base}/openapi.json)`);
       out(`  Health     ${base}/livez  ${base}/readyz  ${base}/metrics`);

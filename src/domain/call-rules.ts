@@ -105,6 +105,27 @@ export function checkPrefixTable(rows: readonly { prefix: string }[]): void {
   });
 }
 
+/**
+ * Spec §8: prefixes must not collide with other rules either. A prefix means one destination in the
+ * whole account, so that moving a user from one rule to another never changes where a dial goes:
+ * another rule may list the same prefix only for the same destination, and no prefix of one rule may
+ * start another rule's (different) prefix.
+ * @throws AppError prefix_collision naming `organizationConnect[i].prefix`, the other prefix and its rule.
+ */
+export function checkPrefixesAgainstOtherRules(rows: readonly { prefix: string; destinationAccountId: string }[], others: readonly { prefix: string; destinationAccountId: string; ruleName: string }[]): void {
+  rows.forEach((r, i) => {
+    for (const o of others) {
+      const clash = o.prefix === r.prefix ? o.destinationAccountId !== r.destinationAccountId : overlaps(o.prefix, r.prefix);
+      if (!clash) continue;
+      const why = o.prefix === r.prefix
+        ? `the call rule "${o.ruleName}" uses prefix ${o.prefix} for another account`
+        : `prefix ${o.prefix} of the call rule "${o.ruleName}" ${o.prefix.length < r.prefix.length ? `starts ${r.prefix}` : `starts with ${r.prefix}`}`;
+      throw new AppError('prefix_collision', `Prefix ${r.prefix} collides with another rule: ${why}; a prefix must lead to the same account in every rule`,
+        rowField(i, 'prefix'), { prefix: r.prefix, collidesWithPrefix: o.prefix, ruleName: o.ruleName });
+    }
+  });
+}
+
 /** The first (lowest) extension that collides with `prefix`: it starts with the prefix, or the prefix starts with it. */
 export function collidingExtension(prefix: string, extensions: readonly string[]): string | null {
   return [...extensions].sort().find((x) => overlaps(x, prefix)) ?? null;

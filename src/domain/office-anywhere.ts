@@ -55,7 +55,7 @@ export function officeAnywhereReadiness(input: ReadinessInput): Readiness {
     : { name: 'portal_number', ok: false, message: `No Office Anywhere portal number serves the site ${user.siteName} or the whole account; an account admin must add one (scope "account", or scope "site" for ${user.siteName})` };
   const enabled: ReadinessCheck = user.officeAnywhereEnabled
     ? { name: 'user_enabled', ok: true, message: 'The user is enabled for Office Anywhere' }
-    : { name: 'user_enabled', ok: false, message: 'The user is not enabled for Office Anywhere; an admin must enable it (officeAnywhereEnabled on the user)' };
+    : { name: 'user_enabled', ok: false, message: 'The user is not enabled for Office Anywhere; an admin must enable it on the user' };
   const active = input.alternatePhones.filter((a) => a.active);
   const total = input.alternatePhones.length;
   const alt: ReadinessCheck = active.length > 0

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { hashSecret, redact, verifySecret } from './secrets.ts';
 
 test('redact hides secret values and keeps their state', () => {
-  const out = redact({ name: 'x', pin: '1234', nested: { password: 'p', authCode: '99' }, pinLocked: true, pinState: 'custom', list: [{ token: 't' }] });
-  assert.deepEqual(out, { name: 'x', pin: '[redacted]', nested: { password: '[redacted]', authCode: '[redacted]' }, pinLocked: true, pinState: 'custom', list: [{ token: '[redacted]' }] });
+  const out = redact({ name: 'x', pin: '1234', nested: { password: 'p', authCode: '99' }, pinLocked: true, pinState: 'custom', hasPassword: true, list: [{ token: 't' }] });
+  assert.deepEqual(out, { name: 'x', pin: '[redacted]', nested: { password: '[redacted]', authCode: '[redacted]' }, pinLocked: true, pinState: 'custom', hasPassword: true, list: [{ token: '[redacted]' }] });
 });
 
 test('argon2id hashes verify only the right secret', async () => {

@@ -26,8 +26,8 @@ export function randomString(length: number, alphabet = 'abcdefghjkmnpqrstuvwxyz
 
 /** Keys whose values never reach a log, an audit row or a response after creation. */
 const SECRET_KEY = /pin|password|secret|token|ha1|auth_?code|authorization/i;
-/** …except fields that only describe a secret's state. */
-const SECRET_STATE = /(state|locked|failures|enabled|set|at)$/i;
+/** …except fields that only describe a secret's state (`pinLocked`, `hasPassword`). */
+const SECRET_STATE = /(state|locked|failures|enabled|set|at)$|^(has|is)[A-Z]/i;
 const isSecretKey = (k: string): boolean => SECRET_KEY.test(k) && !SECRET_STATE.test(k);
 
 /** Deep copy with every secret-looking field replaced by "[redacted]". */

@@ -27,6 +27,8 @@ import type { RouteDef } from './route.ts';
 const ROUTES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'routes');
 /** The admin portal's build (scripts/build-web.mjs), served at / when present. */
 export const PORTAL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+/** Whether the portal is built (web/dist/index.html); the server serves it at / when it is. */
+export const portalBuilt = (): boolean => fs.existsSync(path.join(PORTAL_DIR, 'index.html'));
 
 /** Every route definition, found by walking routes/<resource>/<operation>.ts. */
 export async function loadRoutes(): Promise<RouteDef[]> {
@@ -71,7 +73,7 @@ export async function buildApp(services: Services, opts: BuildOptions = {}): Pro
     reply.header('X-Request-Id', req.id);
     return payload;
   });
-  const portal = fs.existsSync(path.join(PORTAL_DIR, 'index.html'));
+  const portal = portalBuilt();
   registerErrorHandling(app, portal);
   const metrics = registerMetrics(app, opts.metricsRegistry);
   app.addSchema(Problem);

@@ -4,16 +4,16 @@
  * users; a user reads their own rule.
  *
  * Every write is checked against the state of now: a destination must be granted extension reach by
- * an active federation (`grantsOf`), prefixes must not collide with the account's extensions or with
- * one another. Reads compute each row's state from the grants of now, so a row whose destination left
+ * an active federation (`grantsOf`), prefixes must not collide with the account's extensions, with
+ * one another, or with other rules (a prefix leads to one account in every rule of the account). Reads compute each row's state from the grants of now, so a row whose destination left
  * every federation that allowed extension dialing reads inactive, with the reason, at once.
  *
  * Assignment: a user has at most one rule; assigning a rule to a user who has another one moves them
- * (the answer lists the moves). So the prefixes a user has are exactly one rule's, and the within-rule
- * check is the "other prefixes of the same user" check.
+ * (the answer lists the moves). So the prefixes a user has are exactly one rule's; the check across
+ * rules keeps a move from changing where a prefix leads.
  */
 import {
-  allowsExtensionReach, checkDialPlan, checkPrefixesAgainstExtensions, checkPrefixTable, rowField, rowState, type DialPlan,
+  allowsExtensionReach, checkDialPlan, checkPrefixesAgainstExtensions, checkPrefixesAgainstOtherRules, checkPrefixTable, rowField, rowState, type DialPlan,
 } from '../domain/call-rules.ts';
 import { AppError, invalid, notFound } from '../domain/errors.ts';
 import type { Grant } from '../domain/federation.ts';
@@ -22,7 +22,7 @@ import { checkName } from '../domain/tenancy.ts';
 import type { Sql } from '../store/db.ts';
 import { lockAccount, type Account } from '../store/repos/accounts.ts';
 import {
-  deleteRule, existingUsers, getRule, insertRule, listRules, prefixBlockingExtension, replacePrefixes, ruleIdOfUser, ruleNameTaken, ruleSortKey,
+  deleteRule, existingUsers, getRule, insertRule, listRules, prefixBlockingExtension, prefixesOfOtherRules, replacePrefixes, ruleIdOfUser, ruleNameTaken, ruleSortKey,
   setRuleUsers, updateRule, type PrefixRow, type StoredRule,
 } from '../store/repos/call-rules.ts';
 import { allExtensions } from '../store/repos/extensions.ts';
@@ -95,11 +95,12 @@ async function accountIdByDomain(sql: Sql, domain: string): Promise<string | nul
 /**
  * Resolves and checks an Organization Connect table: prefixes (format, within the rule, against the
  * account's extensions), then each destination — not the own account, and granted extension reach by
- * an active federation now. A row equal to one in `kept` (the stored table, on a change) is not
+ * an active federation now — and last the prefixes against the account's other rules (`ruleId`: the
+ * rule being changed, null for a new one). A row equal to one in `kept` (the stored table, on a change) is not
  * re-checked for its federation: it stays as it was, shown inactive while it is.
  * The refusal never tells whether an account that shares no federation exists.
  */
-async function checkTable(sql: Sql, accountId: string, input: readonly OrganizationConnectInput[], kept: readonly PrefixRow[]): Promise<PrefixRow[]> {
+async function checkTable(sql: Sql, accountId: string, ruleId: string | null, input: readonly OrganizationConnectInput[], kept: readonly PrefixRow[]): Promise<PrefixRow[]> {
   checkPrefixTable(input);
   checkPrefixesAgainstExtensions(input, await allExtensions(sql, accountId));
   const grants = await grantsOf(sql, accountId);
@@ -119,6 +120,7 @@ async function checkTable(sql: Sql, accountId: string, input: readonly Organizat
     }
     out.push({ prefix: row.prefix, destinationAccountId: dest });
   }
+  checkPrefixesAgainstOtherRules(out, await prefixesOfOtherRules(sql, accountId, ruleId));
   return out;
 }
 
@@ -140,7 +142,7 @@ export async function createCallRule(ctx: Ctx, input: CallRuleInput): Promise<Ca
     const account = await requireAccount(tx.sql, accountId);
     const whitelist = checkDialPlan(input.dialPlan, input.countryWhitelist ?? [], account);
     if (await ruleNameTaken(tx.sql, accountId, name, null)) throw new AppError('call_rule_name_taken', `A call rule named "${name}" exists in this account`, 'name');
-    const rows = await checkTable(tx.sql, accountId, input.organizationConnect ?? [], []);
+    const rows = await checkTable(tx.sql, accountId, null, input.organizationConnect ?? [], []);
     const id = newId();
     await insertRule(tx.sql, accountId, { id, name, dialPlan: input.dialPlan, countryWhitelist: whitelist });
     await replacePrefixes(tx.sql, accountId, id, rows);
@@ -168,7 +170,7 @@ export async function updateCallRule(ctx: Ctx, ruleId: string, patch: CallRulePa
     if (name !== undefined && (await ruleNameTaken(tx.sql, accountId, name, ruleId))) throw new AppError('call_rule_name_taken', `A call rule named "${name}" exists in this account`, 'name');
     await updateRule(tx.sql, accountId, ruleId, { name: name ?? stored.name, dialPlan, countryWhitelist: whitelist });
     if (patch.organizationConnect !== undefined) {
-      await replacePrefixes(tx.sql, accountId, ruleId, await checkTable(tx.sql, accountId, patch.organizationConnect, stored.prefixes));
+      await replacePrefixes(tx.sql, accountId, ruleId, await checkTable(tx.sql, accountId, ruleId, patch.organizationConnect, stored.prefixes));
     }
     const after = await readRule(tx, accountId, ruleId);
     await tx.audit({ action: 'call_rule.update', targetType: 'call_rule', targetId: ruleId, before, after });

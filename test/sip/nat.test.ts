@@ -58,6 +58,12 @@ describe('NAT: received/rport, keep-alives', { timeout: 180_000 }, () => {
     assert.equal(reg.final.header('Contact'), `<sip:${p.username}@${PRIVATE}:5062>;expires=3600`);
     const [binding] = s.sip.location.bindings(p.deviceId);
     assert.deepEqual([binding?.contact, binding?.source], [`sip:${p.username}@${PRIVATE}:5062`, { transport: 'UDP', address: '127.0.0.1', port: c.local.port }]);
+    // the admin's view of the handset (portal, Devices): registered, seen at the NAT's address
+    const dev = await s.h.call('GET', `/v1/devices/${p.deviceId}`, { token: t.adminToken });
+    assert.equal(dev.status, 200, dev.text);
+    assert.deepEqual([dev.body.registration?.contacts, dev.body.registration?.transport, dev.body.registration?.source], [1, 'UDP', `127.0.0.1:${c.local.port}`]);
+    assert.ok(Date.parse(dev.body.registration.expiresAt) > Date.now() + 3_000_000, 'expires in about an hour');
+    assert.equal((await s.h.call('GET', `/v1/devices/${caller.deviceId}`, { token: t.adminToken })).body.registration, null, 'an unregistered handset');
 
     // The server's keep-alive: a CRLF CRLF datagram to the NAT binding (service.ts keepAlive).
     const before = c.chunks.length;

@@ -20,6 +20,14 @@ export const Device = Type.Object({
   number: Nullable(E164),
   lastProvisionedAt: Nullable(Timestamp),
   createdAt: Timestamp,
+  registration: Nullable(Type.Object({
+    contacts: Type.Integer({ description: 'unexpired bindings (contacts) of the device' }),
+    transport: Type.String(),
+    source: Type.String({ description: 'address:port its newest REGISTER came from (after NAT)' }),
+    userAgent: Type.String(),
+    registeredAt: Timestamp,
+    expiresAt: Timestamp,
+  }, { description: 'its SIP registration now (the newest binding); null when not registered' })),
 }, { $id: 'Device' });
 
 export const DeviceCredentials = Type.Object({

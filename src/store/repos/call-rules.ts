@@ -144,3 +144,11 @@ export async function prefixBlockingExtension(sql: Sql, accountId: string, exten
       ORDER BY lower(r.name), r.id, p.prefix LIMIT 1`, [accountId, extension]))[0];
   return r ? { prefix: r.prefix, ruleId: r.rule_id, ruleName: r.name } : null;
 }
+
+/** The Organization Connect rows of the account's rules other than `exceptRuleId` (null: all rules). */
+export async function prefixesOfOtherRules(sql: Sql, accountId: string, exceptRuleId: string | null): Promise<{ prefix: string; destinationAccountId: string; ruleName: string }[]> {
+  const rows = await sql.query<{ prefix: string; destination_account_id: string; name: string }>(
+    `SELECT p.prefix, p.destination_account_id, r.name FROM call_rule_prefixes p JOIN call_rules r ON r.account_id = p.account_id AND r.id = p.rule_id
+      WHERE p.account_id = $1 AND ($2::uuid IS NULL OR p.rule_id <> $2::uuid) ORDER BY lower(r.name), r.id, p.prefix`, [accountId, exceptRuleId]);
+  return rows.map((r) => ({ prefix: r.prefix, destinationAccountId: r.destination_account_id, ruleName: r.name }));
+}

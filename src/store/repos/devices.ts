@@ -14,6 +14,18 @@ export interface Device {
   number: string | null;
   lastProvisionedAt: string | null;
   createdAt: string;
+  /** Its SIP registration now: the newest unexpired binding and how many it has; null when unregistered. */
+  registration: DeviceRegistration | null;
+}
+
+export interface DeviceRegistration {
+  contacts: number;
+  transport: string;
+  /** Where its REGISTER came from (address:port, after NAT). */
+  source: string;
+  userAgent: string;
+  registeredAt: string;
+  expiresAt: string;
 }
 
 /** The stored digest credential of a device. */
@@ -25,9 +37,16 @@ export interface DeviceSecret {
 
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
+/** A device's unexpired registrations (needs `d` in scope). */
+const LIVE_REGISTRATIONS = `FROM sip_registrations r WHERE r.account_id = d.account_id AND r.device_id = d.id AND r.expires_at > now()`;
+
 const DEVICE_SELECT = `
   SELECT d.id, d.account_id, d.site_id, d.phone_id, d.model, d.name, d.sip_username, d.number_id,
-         d.last_provisioned_at, d.created_at, n.e164 AS number
+         d.last_provisioned_at, d.created_at, n.e164 AS number,
+         (SELECT count(*) ${LIVE_REGISTRATIONS}) AS registrations,
+         (SELECT json_build_object('transport', r.transport, 'address', r.source_address, 'port', r.source_port, 'userAgent', r.user_agent,
+                                   'registeredAt', r.registered_at, 'expiresAt', r.expires_at)
+            ${LIVE_REGISTRATIONS} ORDER BY r.registered_at DESC, r.contact LIMIT 1) AS registration
     FROM devices d
     LEFT JOIN numbers n ON n.account_id = d.account_id AND n.id = d.number_id`;
 
@@ -42,7 +61,19 @@ export const toDevice = (r: Record<string, unknown>): Device => ({
   number: (r.number as string | null) ?? null,
   lastProvisionedAt: iso(r.last_provisioned_at),
   createdAt: iso(r.created_at)!,
+  registration: toRegistration(r.registration, Number(r.registrations ?? 0)),
 });
+
+function toRegistration(v: unknown, contacts: number): DeviceRegistration | null {
+  if (v === null || v === undefined || contacts === 0) return null;
+  const j = (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+  const address = j.address as string;
+  return {
+    contacts, transport: j.transport as string,
+    source: address.includes(':') ? `[${address}]:${String(j.port)}` : `${address}:${String(j.port)}`,
+    userAgent: j.userAgent as string, registeredAt: iso(j.registeredAt)!, expiresAt: iso(j.expiresAt)!,
+  };
+}
 
 /** A device of the account; `lock` holds its row for the rest of the transaction. */
 export async function getDevice(sql: Sql, accountId: string, deviceId: string, lock = false): Promise<Device | null> {

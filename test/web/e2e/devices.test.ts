@@ -44,6 +44,15 @@ test('devices: list per site, add (secret once), duplicate Phone ID, new SIP pas
     const deskRow = page.getByRole('row').filter({ hasText: '000413102030' });
     await deskRow.waitFor();
     for (const text of ['Reception', 'Yealink T54W', num!.e164, 'Never']) assert.match(await deskRow.innerText(), new RegExp(text.replace('+', '\\+')));
+    assert.match(await deskRow.innerText(), /Not registered/);
+    // registered: a binding as the registrar stores it (the SIP tests register real phones; see
+    // test/sip/nat.test.ts for the API's view of one), shown with where it came from
+    await p.h.db.owner((sql) => sql.query(
+      `INSERT INTO sip_registrations (account_id, device_id, contact, call_id, cseq, expires_at, user_agent, transport, source_address, source_port)
+       VALUES ($1, $2, 'sip:desk@192.168.1.50:5060', 'c1', 1, now() + interval '1 hour', 'Yealink SIP-T54W', 'UDP', '203.0.113.7', 40123)`, [t.accountId, desk.body.device.id]));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await deskRow.getByText('Registered', { exact: true }).waitFor();
+    assert.match(await deskRow.innerText(), /UDP from 203\.0\.113\.7:40123/);
 
     // add a handset: its SIP credentials are shown once, and they work
     await page.getByRole('button', { name: 'Add device' }).click();

@@ -2097,6 +2097,18 @@ export type paths = {
                             lastProvisionedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
+                            registration: {
+                                /** @description unexpired bindings (contacts) of the device */
+                                contacts: number;
+                                transport: string;
+                                /** @description address:port its newest REGISTER came from (after NAT) */
+                                source: string;
+                                userAgent: string;
+                                /** Format: date-time */
+                                registeredAt: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                            } | null;
                         };
                     };
                 };
@@ -2227,6 +2239,18 @@ export type paths = {
                             lastProvisionedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
+                            registration: {
+                                /** @description unexpired bindings (contacts) of the device */
+                                contacts: number;
+                                transport: string;
+                                /** @description address:port its newest REGISTER came from (after NAT) */
+                                source: string;
+                                userAgent: string;
+                                /** Format: date-time */
+                                registeredAt: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                            } | null;
                         };
                     };
                 };
@@ -8023,6 +8047,18 @@ export type components = {
             lastProvisionedAt: string | null;
             /** Format: date-time */
             createdAt: string;
+            registration: {
+                /** @description unexpired bindings (contacts) of the device */
+                contacts: number;
+                transport: string;
+                /** @description address:port its newest REGISTER came from (after NAT) */
+                source: string;
+                userAgent: string;
+                /** Format: date-time */
+                registeredAt: string;
+                /** Format: date-time */
+                expiresAt: string;
+            } | null;
         };
         DirectoryOffice: {
             /**

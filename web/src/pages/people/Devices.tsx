@@ -1,18 +1,16 @@
 /**
  * Handsets (spec §2 "Device", §6) per site: the list (Phone ID, name, model, SIP user name, the number
- * logged in, when it last fetched its configuration), add a handset by its Phone ID, edit it, delete it
- * (with confirmation), and give it a new SIP password. The SIP password appears only in the answer of
- * an add or a rotation, so the page shows it once, with a warning, and forgets it when closed.
- *
- * Not shown: whether a handset is currently registered over SIP. The registrar keeps its bindings, but
- * the API does not expose them for a device, and the portal does not guess.
+ * logged in, its SIP registration now, when it last fetched its configuration), add a handset by its
+ * Phone ID, edit it, delete it (with confirmation), and give it a new SIP password. The SIP password
+ * appears only in the answer of an add or a rotation, so the page shows it once, with a warning, and
+ * forgets it when closed.
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, call, once, type Answer } from '../../api/client.ts';
 import { useSubmit } from '../../components/data.ts';
 import { SitePicker, useSites, type Site } from '../../components/SitePicker.tsx';
-import { Actions, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
+import { Actions, Badge, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { LoadMore, usePaged } from '../../components/paging.tsx';
 import './devices.css';
 
@@ -185,6 +183,19 @@ function DeleteDevice({ device, onClose, onDeleted }: { device: Device; onClose:
   );
 }
 
+/** Whether the handset is registered now, from where, and until when (its newest binding). */
+function registration(d: Device) {
+  const r = d.registration;
+  if (!r) return <Badge tone="muted">Not registered</Badge>;
+  const until = new Date(r.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return (
+    <>
+      <Badge tone="ok">Registered</Badge>{' '}
+      <small className="hint">{r.transport} from <span className="mono">{r.source}</span>, until {until}{r.contacts > 1 ? ` (${r.contacts} contacts)` : ''}{r.userAgent ? ` · ${r.userAgent}` : ''}</small>
+    </>
+  );
+}
+
 type Open = { kind: 'add' } | { kind: 'edit' | 'rotate' | 'delete'; device: Device } | null;
 
 function SiteDevices({ site, sites, picker }: { site: Site; sites: Site[]; picker: ReactNode }) {
@@ -203,6 +214,7 @@ function SiteDevices({ site, sites, picker }: { site: Site; sites: Site[]; picke
     { header: 'Model', cell: (d) => d.model || <span className="devices-none">—</span> },
     { header: 'SIP user name', cell: (d) => <code>{d.sipUsername}</code> },
     { header: 'Number logged in', cell: (d) => (d.number && d.numberId ? <Link to={`/numbers/${d.numberId}/features`}>{d.number}</Link> : <span className="devices-none">None</span>) },
+    { header: 'SIP registration', cell: registration },
     { header: 'Last provisioned', cell: (d) => when(d.lastProvisionedAt) },
     {
       header: 'Actions',
