@@ -81,6 +81,7 @@ test('numbers: site picker, search, assign, display name, handset taken, reset P
     // assign: only users without a number are offered (Otto has one)
     await rowAction(page, n1!.e164, 'Assign user');
     const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('User', { exact: true }).locator('option', { hasText: 'Ada Lovelace' }).waitFor({ state: 'attached' });
     const userOptions = await dialog.getByLabel('User', { exact: true }).locator('option').allTextContents();
     assert.ok(userOptions.some((o) => o.startsWith('Ada Lovelace')), userOptions.join('|'));
     assert.ok(!userOptions.some((o) => o.startsWith('Otto Owner')), 'a user with a number is not offered');
@@ -105,6 +106,7 @@ test('numbers: site picker, search, assign, display name, handset taken, reset P
     const before = await accountSnapshot(h, t.accountId);
     await rowAction(page, n2!.e164, 'Log into handset');
     const phone = dialog.getByLabel('Phone ID');
+    await phone.locator('option', { hasText: '00AA11BB22DD' }).waitFor({ state: 'attached' });
     assert.ok((await phone.locator('option').allTextContents()).some((o) => o.includes(`(has ${n3!.e164})`)));
     await phone.selectOption('00AA11BB22CC');
     await dialog.getByRole('button', { name: 'Log in' }).click();
@@ -139,6 +141,7 @@ test('numbers: site picker, search, assign, display name, handset taken, reset P
 
     // details: a read-only view of everything
     await rowAction(page, n1!.e164, 'Details');
+    await dialog.locator('dl.details').waitFor();
     const details = await dialog.innerText();
     for (const s of [n1!.e164, 'Ada Lovelace', 'Front', 'Desk', 'Default PIN', 'Call waiting']) assert.ok(details.includes(s), `details show ${s}`);
     await dialog.getByRole('button', { name: 'Close' }).first().click();
