@@ -12,7 +12,9 @@
  * Two more need control SIPp does not give (withholding an ACK, an ACK with a body), so both phones are
  * scripted UDP sockets (support/ua.ts): Tandem retransmits its 2xx to an INVITE and to a relayed
  * re-INVITE until the ACK (RFC 3261 §13.3.1.4), and a re-INVITE without SDP gets the callee's offer to
- * the caller and the caller's answer, in its ACK, to the callee (RFC 3264 §4).
+ * the caller and the caller's answer, in its ACK, to the callee (RFC 3264 §4). The same scripted phones
+ * show glare handled as RFC 3261 §14.2 says: 491 to a re-INVITE that crosses one Tandem relayed the
+ * other way, 500 with Retry-After to a re-INVITE overtaking the peer's own unanswered one.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -272,6 +274,58 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       assert.equal((await bye).status, 200);
       await sleep(300);
       assert.equal(cb.received.filter((m) => m.method === 'ACK').length, 2, 'one ACK per 2xx');
+    } finally {
+      for (const c of clients) await c.close();
+    }
+  });
+
+  test('glare (RFC 3261 §14.2): a re-INVITE from the callee while the caller\'s is still being answered gets 491; a second re-INVITE from the caller before the first is answered gets 500 with Retry-After; the first then completes', { timeout: 30_000 }, async () => {
+    const clients: SipClient[] = [];
+    try {
+      const t = await makeAccount(s.h);
+      const a = await makePhone(s.h, t);
+      const b = await makePhone(s.h, t);
+      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      clients.push(ca, cb);
+      const caller = new ScriptedUa(ca, a);
+      const callee = new ScriptedUa(cb, b);
+      assert.equal((await callee.register()).final.status, 200);
+      const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
+      const first = await cb.next((m) => m.method === 'INVITE', 10_000);
+      callee.reply(first, 200, 'OK', { toTag: 'calleeg', headers: [`Contact: ${callee.contact}`], body: sdp('127.0.0.1', 42000, 'answer') });
+      const d = caller.ack(await inviting);
+      await cb.next((m) => m.method === 'ACK', 5000);
+      // the callee's side of its dialog with Tandem, for requests of its own (§12.2.1.1)
+      const dB = { callId: first.header('Call-ID')!, fromTag: 'calleeg', toTag: /;\s*tag=([^;>\s]+)/.exec(first.header('From')!)![1]!, target: /<([^>]+)>/.exec(first.header('Contact')!)![1]!, to: first.header('From')!, cseq: 100 };
+
+      // the caller's re-INVITE reaches the callee, who does not answer yet …
+      d.cseq += 1;
+      ca.send(caller.inDialogText(d, 'INVITE', d.cseq, sdp('127.0.0.1', 41000, 'caller-change', 2), [], 'z9hG4bKglareA1'));
+      const relayed = await cb.next((m) => m.method === 'INVITE' && m.header('CSeq') !== first.header('CSeq'), 5000);
+      // … and sends one of its own: Tandem has an offer of its own pending in that dialog, so 491
+      const mine = await callee.inDialog(dB, 'INVITE', { body: sdp('127.0.0.1', 42000, 'callee-change', 2) });
+      assert.equal(mine.status, 491);
+      assert.match(mine.header('Reason') ?? '', /cause=491/);
+      // the caller's second re-INVITE before the first is answered: 500 with Retry-After (§14.2)
+      d.cseq += 1;
+      ca.send(caller.inDialogText(d, 'INVITE', d.cseq, sdp('127.0.0.1', 41000, 'caller-again', 3), [], 'z9hG4bKglareA2'));
+      const again = await ca.next((m) => m.status === 500 && m.header('CSeq') === `${d.cseq} INVITE`, 5000);
+      assert.match(again.header('Retry-After') ?? '', /^\d+$/);
+      assert.ok(!cb.received.some((m) => m.method === 'INVITE' && m.body.toString('latin1').includes('caller-again')), 'the refused re-INVITE was not relayed');
+      // the first completes: the callee answers, the caller gets its 200 and ACKs
+      callee.reply(relayed, 200, 'OK', { headers: [`Contact: ${callee.contact}`], body: sdp('127.0.0.1', 42000, 'callee-answer', 2) });
+      const ok = await ca.next((m) => m.status === 200 && m.header('CSeq') === `${d.cseq - 1} INVITE`, 5000);
+      assert.match(ok.body.toString('latin1'), /callee-answer/);
+      ca.send(caller.inDialogText(d, 'ACK', d.cseq - 1));
+      // now the callee's own re-INVITE goes through to the caller
+      const retry = callee.inDialog(dB, 'INVITE', { body: sdp('127.0.0.1', 42000, 'callee-retry', 3) });
+      const atCaller = await ca.next((m) => m.method === 'INVITE' && m.body.toString('latin1').includes('callee-retry'), 5000);
+      caller.reply(atCaller, 200, 'OK', { headers: [`Contact: ${caller.contact}`], body: sdp('127.0.0.1', 41000, 'caller-answer', 3) });
+      assert.equal((await retry).status, 200);
+      const bye = caller.inDialog(d, 'BYE');
+      callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
+      assert.equal((await bye).status, 200);
     } finally {
       for (const c of clients) await c.close();
     }

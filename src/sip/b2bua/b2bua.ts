@@ -143,6 +143,10 @@ export function dialledOf(uri: SipRequest['uri']): string | null {
 export class B2bua {
   /** Calls by A's Call-ID + our tag towards A, and by each B leg's Call-ID: in-dialog look-ups. */
   private readonly byDialog = new Map<string, { call: Call; side: 'a' | Leg }>();
+  /** Dialogs where we relayed an offer (re-INVITE, UPDATE with SDP) that has no final answer yet. */
+  private readonly offering = new WeakSet<Dialog>();
+  /** Dialogs whose peer's re-INVITE we relayed and have not answered finally yet. */
+  private readonly answering = new WeakSet<Dialog>();
   private readonly byATx = new Map<InviteServerTransaction, Call>();
   /**
    * Our 2xx responses to INVITEs still waiting for their ACK (`retransmit2xx`), by Call-ID|To tag|CSeq,
@@ -658,8 +662,28 @@ export class B2bua {
       this.end(call, 'answered', 200);
       return;
     }
+    // Offer/answer glare (RFC 3261 §14.2, RFC 3311 §5.2): a re-INVITE, or an UPDATE with an offer,
+    // arriving on a dialog where our own relayed one is still unanswered is refused with 491, and the
+    // peer retries after a random wait; a re-INVITE arriving while the peer's previous re-INVITE on
+    // this dialog is still unanswered is refused with 500 and a Retry-After (§14.2).
+    const offers = req.method === 'INVITE' || (req.method === 'UPDATE' && req.body.length > 0);
+    if (offers && this.offering.has(from)) {
+      tx.reply(491, 'Request Pending', { headers: [reasonHeader(491, 'A session change in the other direction is in progress')] });
+      return;
+    }
+    if (req.method === 'INVITE' && this.answering.has(from)) {
+      tx.reply(500, 'Server Internal Error', { headers: [['Retry-After', String(1 + Math.floor(Math.random() * 10))], reasonHeader(500, 'A previous re-INVITE is still in progress')] });
+      return;
+    }
     // Relay (re-INVITE, UPDATE, INFO, OPTIONS, NOTIFY, MESSAGE, …) and pass the answer back.
     if (req.method === 'INVITE' || req.method === 'UPDATE') from.refreshTarget(req);
+    if (offers) this.offering.add(to);
+    if (req.method === 'INVITE') this.answering.add(from);
+    /** The relayed offer got its final answer (or none will come): glare checks let go of both dialogs. */
+    const settled = (): void => {
+      if (offers) this.offering.delete(to);
+      if (req.method === 'INVITE') this.answering.delete(from);
+    };
     const ct = req.headers.get('Content-Type');
     const extra: [string, string][] = [];
     for (const h of ['Event', 'Info-Package', 'Session-Expires', 'Min-SE']) {
@@ -679,6 +703,7 @@ export class B2bua {
       this.d.tl.request(relayed, to.peer, {
         onResponse: (res) => {
           if (res.status === 100) return;
+          if (res.status >= 200) settled();
           const refresh = (req.method === 'INVITE' || req.method === 'UPDATE') && res.status >= 200 && res.status < 300;
           if (req.method === 'INVITE' && refresh) {
             // A retransmitted 2xx (RFC 6026 §8.4): ACKed again once we have ACKed it, nothing more.
@@ -703,10 +728,17 @@ export class B2bua {
           });
           if (refresh && req.method === 'INVITE') this.retransmit2xx(tx as InviteServerTransaction, sent, req.body.length > 0 ? undefined : sendAck);
         },
-        onTimeout: () => void tx.reply(408, 'Request Timeout'),
-        onTransportError: () => void tx.reply(503, 'Service Unavailable'),
+        onTimeout: () => {
+          settled();
+          tx.reply(408, 'Request Timeout');
+        },
+        onTransportError: () => {
+          settled();
+          tx.reply(503, 'Service Unavailable');
+        },
       });
     } catch {
+      settled();
       tx.reply(503, 'Service Unavailable');
     }
   }
