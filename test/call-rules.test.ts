@@ -174,7 +174,7 @@ describe('rules and Organization Connect rows', () => {
     const over = await refused(a, () => create(a, { name: `P ${uniq()}`, dialPlan: 'national', organizationConnect: [row('2', c), row('1', b), row('12', c)] }), 409, 'prefix_collision', 'organizationConnect[2].prefix');
     assert.match(over.body.detail, /^Prefix 12 collides with prefix 1 \(organizationConnect\[1\]\) of this rule: 12 starts with 1/);
     await refused(a, () => create(a, { name: `P ${uniq()}`, dialPlan: 'national', organizationConnect: [row('0', b)] }), 400, 'validation_failed', 'organizationConnect[0].prefix');
-    await refused(a, () => create(a, { name: `P ${uniq()}`, dialPlan: 'national', organizationConnect: [row('12345', b)] }), 400, 'validation_failed', 'organizationConnect.0.prefix');
+    await refused(a, () => create(a, { name: `P ${uniq()}`, dialPlan: 'national', organizationConnect: [row('12345', b)] }), 400, 'validation_failed', 'organizationConnect[0].prefix');
     const r = await create(a, { name: `P ${uniq()}`, dialPlan: 'national', organizationConnect: [row('8', b)] });
     await refused(a, () => h.call('PATCH', `/v1/call-rules/${r.body.id}`, { token: a.adminToken, body: { organizationConnect: [row('8', b), row('89', c)] } }), 409, 'prefix_collision', 'organizationConnect[1].prefix');
   });

@@ -11,11 +11,14 @@
  *   source port.
  * - TCP keep-alives (RFC 5626 §3.5.1): CRLF CRLF gets exactly one CRLF, also when split across two
  *   segments or followed by a request in the same segment; a lone CRLF gets none.
- * - UDP: a CRLF CRLF from a phone gets no answer (RFC 5626 §4.4.1: UDP keep-alives are STUN, and Tandem
- *   does not answer STUN), and the server's own keep-alive, a CRLF CRLF datagram every
- *   `keepAliveSeconds`, reaches the NAT binding (the source address), keeping its pinhole open.
+ * - UDP keep-alives (RFC 5626 §4.4.1, §8.4): a STUN Binding request (RFC 5389) to the SIP port gets a
+ *   Binding success response from that port whose XOR-MAPPED-ADDRESS is the phone's source address and
+ *   port (decoded here by hand); a CRLF CRLF from a phone gets no answer (over UDP only STUN is the
+ *   keep-alive); SIP is answered at once after either. The server's own keep-alive, a CRLF CRLF datagram
+ *   every `keepAliveSeconds`, reaches the NAT binding (the source address), keeping its pinhole open.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { makeAccount } from '../support/harness.ts';
 import { openClient, param, type SipClient } from './support/client.ts';
@@ -132,6 +135,28 @@ describe('NAT: received/rport, keep-alives', { timeout: 180_000 }, () => {
     assert.equal(c.pongs, 3);
     // The whole byte stream the server sent: three pongs and the one answer, nothing else.
     assert.equal(Buffer.concat(c.chunks).toString('latin1'), `\r\n\r\n\r\n${res.raw}`);
+  });
+
+  test('UDP keep-alive (RFC 5626 §4.4.1): a STUN Binding request gets a success response with the phone\'s source in XOR-MAPPED-ADDRESS; the next request is answered', { timeout: 20_000 }, async () => {
+    const c = await open('UDP');
+    // RFC 5389 §6: Binding request (0x0001), no attributes, magic cookie, a random 96-bit transaction id
+    const txid = randomBytes(12);
+    c.send(Buffer.concat([Buffer.from([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42]), txid]));
+    for (let i = 0; i < 50 && c.chunks.length === 0; i++) await sleep(100);
+    assert.equal(c.chunks.length, 1, 'one answer within 5 s');
+    const res = c.chunks[0]!;
+    // Binding success response (0x0101), 12 bytes of attributes, the cookie, our transaction id
+    assert.deepEqual([res.readUInt16BE(0), res.readUInt16BE(2), res.readUInt32BE(4), res.subarray(8, 20).toString('hex')], [0x0101, 12, 0x2112a442, txid.toString('hex')]);
+    assert.equal(res.length, 32);
+    // XOR-MAPPED-ADDRESS (0x0020, 8 bytes, IPv4): port XOR 0x2112, address XOR the magic cookie (§15.2)
+    assert.deepEqual([res.readUInt16BE(20), res.readUInt16BE(22), res[24], res[25]], [0x0020, 8, 0, 0x01]);
+    const port = res.readUInt16BE(26) ^ 0x2112;
+    const address = [...res.subarray(28, 32)].map((b, i) => b ^ [0x21, 0x12, 0xa4, 0x42][i]!).join('.');
+    assert.deepEqual({ address, port }, { address: '127.0.0.1', port: c.local.port });
+    assert.deepEqual(c.received, [], 'no SIP in answer to STUN');
+    const ua = new ScriptedUa(c, { username: 'stun', password: 'x', domain: 'stun.invalid' });
+    const opt = await ua.request('OPTIONS', 'sip:stun.invalid');
+    assert.equal(opt.final.status, 200);
   });
 
   test('UDP: a CRLF CRLF from a phone gets no answer; the server answers the next request at once', { timeout: 20_000 }, async () => {

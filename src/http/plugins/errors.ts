@@ -24,13 +24,16 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, code: Erro
   return reply.code(body.status).type('application/problem+json').send(body);
 }
 
-/** The field a schema validation error is about, as the client wrote it (`body.extension`, `query.limit`). */
+/**
+ * The field a schema validation error is about, as the client wrote it (`body.extension`,
+ * `query.limit`), with list items in brackets as the services name them (`organizationConnect[0].prefix`).
+ */
 function validationField(err: FastifyError): string | null {
   const v = err.validation?.[0];
   if (!v) return null;
   const base = (err.validationContext ?? 'body') as string;
   const missing = (v.params as { missingProperty?: string; additionalProperty?: string } | undefined);
-  const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const path = v.instancePath.replace(/^\//, '').split('/').map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
   const leaf = missing?.missingProperty ?? missing?.additionalProperty ?? '';
   // Body fields are named as in the body (`extension`); others with their place (`query.limit`).
   return [base === 'body' ? '' : base, path, leaf].filter(Boolean).join('.') || base;

@@ -1,8 +1,9 @@
 /**
  * The transport layer (RFC 3261 §18): owns every listener (UDP, TCP, TLS, WS, WSS), parses what they
  * receive, stamps the top Via of requests (§18.2.1, RFC 3581), answers unparseable requests statelessly
- * with the status the parser chose (RFC 4475 §3.1.2), drops unparseable responses and garbage, and sends
- * messages on the transport a destination names. Nothing received can make it throw.
+ * with the status the parser chose (RFC 4475 §3.1.2), drops unparseable responses and garbage, answers
+ * STUN Binding requests on UDP (RFC 5626 §4.4.1 keep-alives, ./stun.ts), and sends messages on the
+ * transport a destination names. Nothing received can make it throw.
  *
  * It implements the TransactionTransport contract of the transaction layer.
  */
@@ -16,6 +17,7 @@ import {
 } from '../message/types.ts';
 import type { TransactionTransport } from '../transaction/types.ts';
 import { StreamTransport } from './stream.ts';
+import { looksLikeStun, stunAnswer } from './stun.ts';
 import { resolveTarget, systemResolver, type Resolver } from './target.ts';
 import type { ListenOptions, SipLogger, TlsCredentials, Transport, TransportProtocol, TransportSink } from './types.ts';
 import { UdpTransport } from './udp.ts';
@@ -203,8 +205,15 @@ export class TransportLayer implements TransportSink, TransactionTransport {
   /** One framed message from a transport. Never throws. */
   message(buf: Buffer, source: Endpoint): void {
     if (this.accept && !this.acceptSafe(source.address)) return;
-    // RFC 5626 §4.4.1 / §3.5.1: on UDP a bare CRLF keep-alive is ignored (STUN ones fail to parse below).
+    // A bare CRLF keep-alive (RFC 5626 §3.5.1, answered on streams in ./stream.ts and ./ws.ts) gets no
+    // answer on UDP, where the RFC 5626 §4.4.1 keep-alive is STUN (below).
     if (onlyCrlf(buf)) return;
+    // RFC 5626 §4.4.1 / §8.4: a STUN Binding request on the SIP UDP port is answered from the same socket
+    // with the request's source in XOR-MAPPED-ADDRESS (./stun.ts); any other STUN datagram is dropped.
+    if (source.transport === 'UDP' && looksLikeStun(buf)) {
+      this.answerStun(buf, source);
+      return;
+    }
     let msg: SipMessage;
     try {
       msg = parseMessage(buf, this.limits);
@@ -218,6 +227,21 @@ export class TransportLayer implements TransportSink, TransactionTransport {
     } catch (err) {
       this.logger?.warn({ err, callId: msg.callId }, 'SIP message handler threw');
     }
+  }
+
+  private answerStun(buf: Buffer, source: Endpoint): void {
+    let res: Buffer | null;
+    try {
+      res = stunAnswer(buf, source);
+    } catch (err) {
+      this.logger?.warn({ err, source }, 'STUN handling failed unexpectedly');
+      return;
+    }
+    if (!res) {
+      this.logger?.debug({ source }, 'dropped a STUN message (not a well-formed Binding request)');
+      return;
+    }
+    this.send(res, source).catch((err: unknown) => this.logger?.debug({ err, source }, 'could not send a STUN response'));
   }
 
   /**

@@ -201,7 +201,7 @@ function RuleForm({ rule, grants, account, onCancel, onSaved }: {
   };
 
   const countryError = fieldError(submit.error, 'countryWhitelist') ?? (submit.error?.field?.startsWith('countryWhitelist') ? submit.error.problem.detail : null);
-  const rowFields = rows.flatMap((_, i) => ['prefix', 'destinationAccountId'].flatMap((leaf) => [`organizationConnect[${i}].${leaf}`, `organizationConnect.${i}.${leaf}`]).concat([`organizationConnect[${i}]`]));
+  const rowFields = rows.flatMap((_, i) => ['prefix', 'destinationAccountId'].map((leaf) => `organizationConnect[${i}].${leaf}`).concat([`organizationConnect[${i}]`]));
   const tabError = (t: 'general' | 'oc', e: ApiError | null) => !!e?.field && (t === 'oc' ? e.field.startsWith('organizationConnect') : !e.field.startsWith('organizationConnect'));
   const country = account?.country ?? 'the account country';
 
@@ -347,7 +347,7 @@ function UsersForm({ rule, rules, users, onCancel, onSaved }: {
         })}
       </div>
       <p className="hint">A user has one outbound call rule: choosing a user who has another moves them to this one.</p>
-      <FormError error={submit.error} fields={chosen.flatMap((_, i) => [`userIds[${i}]`, `userIds.${i}`])} />
+      <FormError error={submit.error} fields={chosen.map((_, i) => `userIds[${i}]`)} />
       <Actions>
         <button type="button" onClick={onCancel}>Cancel</button>
         <button type="button" className="primary" disabled={submit.busy} onClick={save}>Save users</button>

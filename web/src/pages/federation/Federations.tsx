@@ -222,7 +222,7 @@ function ProposeForm({ onClose, federations, accountId }: { onClose: () => void;
       </fieldset>
 
       <p className="hint">Proposing starts the consent round: the federation becomes active only when every member account's admin, this one's included, has consented.</p>
-      <FormError error={submit.error} fields={['name', 'memberSipDomains', ...domains.flatMap((_, i) => [`memberSipDomains[${i}]`, `memberSipDomains.${i}`]), ...Object.keys(current), ...Object.keys(current).map((k) => `policy.${k}`)]} />
+      <FormError error={submit.error} fields={['name', 'memberSipDomains', ...domains.map((_, i) => `memberSipDomains[${i}]`), ...Object.keys(current), ...Object.keys(current).map((k) => `policy.${k}`)]} />
       <Actions>
         <button type="button" onClick={onClose}>Cancel</button>
         <button type="submit" className="primary" disabled={submit.busy}>{submit.busy ? 'Proposing…' : 'Propose'}</button>

@@ -44,13 +44,9 @@ export const POLICY_LABELS: Record<keyof Policy, string> = {
   callerIdDisplay: 'Caller ID, call log and notifications show',
 };
 
-/**
- * The error of field `name` in a list, whichever way the server names it: the services write
- * `list[2].leaf`, the schema validation `list.2.leaf`.
- */
+/** The error of a field of a list item, as the server names it: `list[2].leaf`. */
 export function errorAt(error: ApiError | null, list: string, i: number, leaf?: string): string | null {
-  const tail = leaf ? `.${leaf}` : '';
-  return fieldError(error, `${list}[${i}]${tail}`, `${list}.${i}${tail}`);
+  return fieldError(error, `${list}[${i}]${leaf ? `.${leaf}` : ''}`);
 }
 
 /** Every field of the policy, editable; the server's refusal is shown beside the field it names. */
