@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadTrunksForSip } from '../../../src/services/trunks.ts';
 import { nextNumber, signIn, uniq } from '../../support/harness.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -88,20 +88,20 @@ test('accounts, number inventory, carrier trunks and the rate deck', { skip }, a
     // ---- act in it: the session acts in the account, on its numbers
     await op.getByRole('button', { name: `Act in this account: ${name} GmbH` }).click();
     await op.getByRole('heading', { name: 'Numbers', level: 1 }).waitFor();
-    assert.equal(await op.getByLabel('Acting in account').inputValue(), account.id);
+    await eventually(() => op.getByLabel('Acting in account').inputValue(), account.id, 'the account picker shows the new account');
     assert.equal(await op.evaluate(() => localStorage.getItem('tandem.actingAccount')), account.id);
     p.assertNoConsoleErrors(op);
 
     // ---- inventory: numbers typed and a range, allocated at once to the account's site
     await op.getByRole('link', { name: 'Number inventory' }).click();
     await op.getByRole('heading', { name: 'Number inventory', level: 1 }).waitFor();
-    assert.equal(await op.getByLabel('Account', { exact: true }).inputValue(), account.id);
+    await eventually(() => op.getByLabel('Account', { exact: true }).inputValue(), account.id, 'the inventory opens on the acting account');
     const typed = [nextNumber(), nextNumber()];
     const rangeStart = `+4930877${String(uniq()).padStart(3, '0')}0`;
     const range = [0, 1, 2].map((i) => `+${BigInt(rangeStart.slice(1)) + BigInt(i)}`);
     await op.getByRole('button', { name: 'Allocate numbers' }).click();
     const alloc = op.getByRole('dialog', { name: `Allocate numbers to ${name} GmbH` });
-    assert.equal(await alloc.getByLabel('To site').inputValue(), sites[0].id);
+    await eventually(() => alloc.getByLabel('To site').inputValue(), sites[0].id, 'the first site is chosen');
     await alloc.getByLabel('Numbers to allocate').fill(typed.join('\n'));
     await alloc.getByLabel('Range from').fill(rangeStart);
     await alloc.getByLabel('How many').fill('3');
@@ -181,7 +181,7 @@ test('accounts, number inventory, carrier trunks and the rate deck', { skip }, a
     await editTrunk.getByRole('button', { name: 'Save' }).click();
     await editTrunk.waitFor({ state: 'hidden' });
     await op.getByRole('status').filter({ hasText: 'Saved Carrier Berlin' }).waitFor();
-    assert.match(await op.getByRole('row', { name: /Carrier Berlin/ }).innerText(), /^5\s+Carrier Berlin/);
+    await eventually(() => op.getByRole('row', { name: /Carrier Berlin/ }).innerText(), /^5\s+Carrier Berlin/, 'the list shows the new priority');
     assert.equal((await trunks())[0].priority, 5);
     assert.equal(await stored(), 'trunk secret 1', 'an empty password field keeps the password');
     await op.getByRole('button', { name: 'Edit Carrier Berlin' }).click();

@@ -143,3 +143,18 @@ export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
 }
+
+/**
+ * Waits until `read()` answers `expected` (what a page shows after its data arrived), failing with the
+ * last answer after `ms`. For values playwright's own waits do not cover (a select's value, a row's text).
+ */
+export async function eventually<T>(read: () => Promise<T>, expected: T | RegExp, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (expected instanceof RegExp ? expected.test(String(last)) : last === expected) return;
+    if (Date.now() > deadline) assert.fail(`${what}: expected ${String(expected)}, still ${String(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
