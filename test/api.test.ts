@@ -177,7 +177,8 @@ describe('authentication', () => {
   test('a user changes their password with the current one', async () => {
     const u = await makeUser(h, a);
     const bad = await h.call('PUT', '/v1/me/password', { token: u.token, body: { currentPassword: 'wrong one', newPassword: 'brand new password' } });
-    assert.equal(bad.status, 401);
+    assert.equal(bad.status, 403, 'the session is valid: not 401, which clients read as "sign in again"');
+    assert.equal(bad.body.code, 'wrong_current_password');
     assert.equal(bad.body.field, 'currentPassword');
     assert.equal((await h.call('PUT', '/v1/me/password', { token: u.token, body: { currentPassword: 'user password 1', newPassword: 'brand new password' } })).status, 204);
     assert.equal((await h.call('POST', '/v1/auth/login', { body: { email: u.email, password: 'brand new password' } })).status, 200);

@@ -8,6 +8,8 @@ export const ERRORS = {
   validation_failed: { status: 400, title: 'The request is not valid' },
   unauthenticated: { status: 401, title: 'Sign in first' },
   invalid_credentials: { status: 401, title: 'E-mail or password is wrong' },
+  // a signed-in identity proving its password again (changing it): the session itself is valid, so not 401
+  wrong_current_password: { status: 403, title: 'The current password is wrong' },
   forbidden: { status: 403, title: 'This identity may not do that' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflicts with the current state' },

@@ -185,7 +185,7 @@ export async function changeOwnPassword(ctx: Ctx, current: string, next: string)
   if (ctx.actor.type !== 'user' || !userId) throw new AppError('forbidden', 'Only users change their password here');
   const accountId = accountOf(ctx);
   const stored = await inAccount(ctx, async (tx) => (await tx.sql.query<{ password_hash: string | null }>(`SELECT password_hash FROM users WHERE account_id = $1 AND id = $2`, [accountId, userId]))[0]?.password_hash ?? null);
-  if (!stored || !(await verifySecret(stored, current))) throw new AppError('invalid_credentials', 'The current password is wrong', 'currentPassword');
+  if (!stored || !(await verifySecret(stored, current))) throw new AppError('wrong_current_password', 'The current password is wrong', 'currentPassword');
   const hash = await hashSecret(next);
   await inAccount(ctx, async (tx) => {
     await tx.sql.query(`UPDATE users SET password_hash = $3 WHERE account_id = $1 AND id = $2`, [accountId, userId, hash]);

@@ -30,6 +30,7 @@ export const screens: Screen[] = [
   // spec §2: users and sites
   { path: '/users', nav: 'Users', group: 'People', roles: ADMINS, account: true, component: lazy(() => import('./pages/people/Users.tsx')) },
   { path: '/users/:userId', group: 'People', roles: ADMINS, account: true, component: lazy(() => import('./pages/people/UserDetail.tsx')) },
+  { path: '/account-settings', nav: 'Account settings', group: 'People', roles: ADMINS, account: true, component: lazy(() => import('./pages/people/AccountSettings.tsx')) },
   { path: '/sites', nav: 'Sites', group: 'People', roles: ADMINS, account: true, component: lazy(() => import('./pages/people/Sites.tsx')) },
   { path: '/directory', nav: 'Directory', group: 'People', roles: SITE_ADMINS, account: true, component: lazy(() => import('./pages/records/Directory.tsx')) },
   // spec §8: federations, Organization Connect call rules, and the dial-plan simulator (§9)
@@ -41,6 +42,8 @@ export const screens: Screen[] = [
   { path: '/call-log', nav: 'Call log', group: 'Records', roles: SITE_ADMINS, account: true, component: lazy(() => import('./pages/records/CallLog.tsx')) },
   { path: '/invoices', nav: 'Invoices', group: 'Records', roles: ADMINS, account: true, component: lazy(() => import('./pages/records/Invoices.tsx')) },
   { path: '/audit', nav: 'Audit log', group: 'Records', roles: ADMINS, account: true, component: lazy(() => import('./pages/records/Audit.tsx')) },
+  // the signed-in admin's own password and API tokens (reached from the top bar)
+  { path: '/me', group: 'Platform', roles: ['operator', 'account_admin', 'site_admin'], account: false, component: lazy(() => import('./pages/me/MyAccount.tsx')) },
   // operator: the platform
   { path: '/operator/accounts', nav: 'Accounts', group: 'Platform', roles: ['operator'], account: false, component: lazy(() => import('./pages/operator/Accounts.tsx')) },
   { path: '/operator/inventory', nav: 'Number inventory', group: 'Platform', roles: ['operator'], account: false, component: lazy(() => import('./pages/operator/Inventory.tsx')) },

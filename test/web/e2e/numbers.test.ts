@@ -63,7 +63,11 @@ test('numbers: site picker, search, assign, display name, handset taken, reset P
 
     // the main number is read-only; a reserved number has no actions; the default PIN shows
     assert.match(await row(page, t.mainNumber).innerText(), /Main number[\s\S]*Read-only/);
-    assert.match(await row(page, reserved!.e164).innerText(), /reserved[\s\S]*None while reserved/);
+    // a reserved number offers only activation (after a confirmation)
+    await row(page, reserved!.e164).getByRole('button', { name: `Activate ${reserved!.e164}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate' }).click();
+    await row(page, reserved!.e164).getByLabel(`Actions for ${reserved!.e164}`).waitFor();
+    assert.equal((await h.call('GET', `/v1/numbers/${reserved!.id}`, { token: t.adminToken })).body.status, 'active');
     const pin1 = (await h.call('GET', `/v1/numbers/${n1!.id}/pin`, { token: t.adminToken })).body.defaultPin as string;
     assert.match(await row(page, n1!.e164).innerText(), new RegExp(pin1));
 

@@ -48,8 +48,12 @@ const authMiddleware: Middleware = {
     if (auth.accountId) request.headers.set('Tandem-Account', auth.accountId);
     return request;
   },
-  onResponse({ response }) {
-    if (response.status === 401 && auth.token) auth.onUnauthenticated();
+  async onResponse({ response }) {
+    // the session is over only when the server says the token is unknown or expired
+    if (response.status === 401 && auth.token) {
+      const code = await response.clone().json().then((p: { code?: string }) => p?.code, () => null);
+      if (code === 'unauthenticated') auth.onUnauthenticated();
+    }
     return response;
   },
 };

@@ -4,7 +4,7 @@
  * landmarks for keyboard and screen-reader use.
  */
 import { Suspense, useMemo } from 'react';
-import { NavLink, Navigate, Route, Routes, useNavigate } from 'react-router';
+import { Link, NavLink, Navigate, Route, Routes, useNavigate } from 'react-router';
 import { api, call } from '../api/client.ts';
 import { useLoad } from '../components/data.ts';
 import { Empty, Loading, Page, SelectField } from '../components/ui.tsx';
@@ -57,7 +57,7 @@ export default function Shell() {
         <span className="brand"><span className="logo" aria-hidden="true">◐</span> Tandem</span>
         {s.role === 'operator' ? <AccountPicker /> : s.role === 'account_admin' && s.accountId ? <AccountName accountId={s.accountId} /> : null}
         <span className="who">
-          <span>{name}</span> <span className="role">{ROLE_NAMES[s.role]}</span>
+          <Link to="/me" className="me-link" title="My account: password and API tokens">{name}</Link> <span className="role">{ROLE_NAMES[s.role]}</span>
         </span>
         <button type="button" onClick={() => void s.signOut()}>Sign out</button>
       </header>

@@ -6,76 +6,16 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { api, call, once, type Answer, type ApiError, type Body } from '../../api/client.ts';
+import { api, call, once, type Answer, type Body } from '../../api/client.ts';
 import { useSubmit } from '../../components/data.ts';
-import { Actions, Badge, Checkbox, Dialog, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
+import { Actions, Badge, Dialog, FormError, LoadError, Loading, Page, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { useSession } from '../../session.tsx';
 import { LoadMore, usePaged } from '../../components/paging.tsx';
 import '../records/records.css';
 import './operator.css';
+import { AccountSettingsForm, CREATE_FIELDS, SettingsFields, countries, int, settingsOf, whitelistText, type Account, type Settings } from './account-settings.tsx';
 
-type Account = Answer<'/v1/accounts', 'get'>['items'][number];
 type Created = Answer<'/v1/accounts', 'post'>;
-
-/** The account settings a form edits, as typed. */
-interface Settings {
-  name: string;
-  country: string;
-  extMinLength: string;
-  extMaxLength: string;
-  intl: 'any' | 'list';
-  intlWhitelist: string;
-  premiumAllowed: boolean;
-}
-
-const ACCOUNT_FIELDS = ['name', 'country', 'sipDomain', 'extMinLength', 'extMaxLength', 'intlWhitelist', 'premiumAllowed'];
-const CREATE_FIELDS = [...ACCOUNT_FIELDS, 'firstSite.name', 'firstSite.timeZone', 'firstSite.address', 'firstSite.mainNumber',
-  'admin.firstName', 'admin.lastName', 'admin.email', 'admin.extension', 'admin.password'];
-
-const settingsOf = (a: Account | null): Settings => ({
-  name: a?.name ?? '',
-  country: a?.country ?? '',
-  extMinLength: a ? String(a.extMinLength) : '',
-  extMaxLength: a ? String(a.extMaxLength) : '',
-  intl: a && a.intlWhitelist !== null ? 'list' : 'any',
-  intlWhitelist: a?.intlWhitelist?.join(', ') ?? '',
-  premiumAllowed: a?.premiumAllowed ?? false,
-});
-
-const countries = (text: string): string[] => text.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean);
-const int = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
-
-function whitelistText(a: Account): string {
-  if (a.intlWhitelist === null) return 'Any country';
-  if (a.intlWhitelist.length === 0) return 'None';
-  return a.intlWhitelist.join(', ');
-}
-
-/** The account's own settings (both forms). */
-function SettingsFields({ s, set, error, creating }: { s: Settings; set: (s: Settings) => void; error: ApiError | null; creating: boolean }) {
-  return (
-    <>
-      <TextField label="Account name" required maxLength={100} value={s.name} onChange={(e) => set({ ...s, name: e.target.value })} error={fieldError(error, 'name')} />
-      <TextField label="Country" required maxLength={2} value={s.country} onChange={(e) => set({ ...s, country: e.target.value.toUpperCase() })}
-        hint="ISO 3166 code, e.g. DE: how numbers are read and which emergency numbers apply" error={fieldError(error, 'country')} />
-      <div className="field-row">
-        <TextField label="Shortest extension" type="number" min={2} max={6} value={s.extMinLength} onChange={(e) => set({ ...s, extMinLength: e.target.value })}
-          {...(creating ? { hint: 'digits; empty: the default' } : {})} error={fieldError(error, 'extMinLength')} />
-        <TextField label="Longest extension" type="number" min={2} max={6} value={s.extMaxLength} onChange={(e) => set({ ...s, extMaxLength: e.target.value })}
-          {...(creating ? { hint: 'digits; empty: the default' } : {})} error={fieldError(error, 'extMaxLength')} />
-      </div>
-      <SelectField label="International calls" value={s.intl} onChange={(e) => set({ ...s, intl: e.target.value as Settings['intl'] })}>
-        <option value="any">To any country</option>
-        <option value="list">Only to the countries listed</option>
-      </SelectField>
-      {s.intl === 'list' && (
-        <TextField label="Allowed countries" value={s.intlWhitelist} onChange={(e) => set({ ...s, intlWhitelist: e.target.value })}
-          hint="ISO codes separated by commas, e.g. AT, FR; empty: no international calls" error={fieldError(error, 'intlWhitelist')} />
-      )}
-      <Checkbox label="Premium-rate numbers allowed" checked={s.premiumAllowed} onChange={(e) => set({ ...s, premiumAllowed: e.target.checked })} error={fieldError(error, 'premiumAllowed')} />
-    </>
-  );
-}
 
 const defaultTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || '';
 
@@ -139,30 +79,9 @@ function CreateAccount({ onClose, onCreated }: { onClose: () => void; onCreated:
 }
 
 function EditAccount({ account, onClose, onSaved }: { account: Account; onClose: () => void; onSaved: (a: Account) => void }) {
-  const [s, setS] = useState<Settings>(settingsOf(account));
-  const submit = useSubmit();
-  const onSubmit = (ev: FormEvent) => {
-    ev.preventDefault();
-    const body: Body<'/v1/accounts/{accountId}', 'patch'> = {
-      name: s.name.trim(), country: s.country.trim(), intlWhitelist: s.intl === 'any' ? null : countries(s.intlWhitelist), premiumAllowed: s.premiumAllowed,
-      ...(int(s.extMinLength) !== undefined ? { extMinLength: int(s.extMinLength)! } : {}),
-      ...(int(s.extMaxLength) !== undefined ? { extMaxLength: int(s.extMaxLength)! } : {}),
-    };
-    void submit.run(async () => onSaved(await call(api.PATCH('/v1/accounts/{accountId}', { params: { path: { accountId: account.id } }, body }))));
-  };
   return (
     <Dialog title={`Edit ${account.name}`} open onClose={onClose}>
-      <form onSubmit={onSubmit}>
-        <SettingsFields s={s} set={setS} error={submit.error} creating={false} />
-        <dl className="details">
-          <dt>SIP domain</dt><dd>{account.sipDomain} <span className="hint">(fixed)</span></dd>
-        </dl>
-        <FormError error={submit.error} fields={ACCOUNT_FIELDS} />
-        <Actions>
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="submit" className="primary" disabled={submit.busy}>{submit.busy ? 'Saving…' : 'Save'}</button>
-        </Actions>
-      </form>
+      <AccountSettingsForm account={account} onSaved={onSaved} onCancel={onClose} />
     </Dialog>
   );
 }

@@ -1,8 +1,8 @@
 /**
  * Numbers of a site (spec §3): the site picker (alphabetical, first by default), the list with number,
  * extension, default PIN, assigned to, status and handset; the search box filters as the admin types
- * (number or "assigned to"); row actions only on active, non-main numbers; refresh, and live updates
- * when another admin changes a number of the site.
+ * (number or "assigned to"); row actions only on active, non-main numbers (a reserved one can be
+ * activated); refresh, and live updates when another admin changes a number of the site.
  */
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -11,7 +11,7 @@ import { useLoad } from '../../components/data.ts';
 import { useDebounced } from '../../components/paging.tsx';
 import { useLiveChanges, type LiveState } from '../../components/live.ts';
 import { WithSite, type Site } from '../../components/SitePicker.tsx';
-import { Badge, LoadError, Loading, Page, Table, TextField, type Column } from '../../components/ui.tsx';
+import { Badge, ConfirmDialog, LoadError, Loading, Page, Table, TextField, type Column } from '../../components/ui.tsx';
 import { NumberActions, type NumberRow } from './NumberActions.tsx';
 
 const PAGE = 100;
@@ -55,6 +55,7 @@ function SiteNumbers({ site }: { site: Site }) {
   useEffect(() => setPages(1), [q]);
   const list = useLoad(() => loadNumbers(site.id, q, pages), [site.id, q, pages]);
   const live = useLiveChanges(`/v1/sites/${site.id}/numbers/events`, () => void list.reload());
+  const [activating, setActivating] = useState<NumberRow | null>(null);
 
   const columns: Column<NumberRow>[] = [
     { header: 'Number', cell: (n) => <span className="mono">{n.e164}</span> },
@@ -63,7 +64,12 @@ function SiteNumbers({ site }: { site: Site }) {
     { header: 'Assigned to', cell: assignedTo },
     { header: 'Status', cell: (n) => <Badge tone={STATUS_TONE[n.status]}>{n.status}</Badge> },
     { header: 'Handset', cell: (n) => (n.phoneId ? <span className="mono">{n.phoneId}</span> : '—') },
-    { header: 'Actions', className: 'actions-cell', cell: (n) => (actionable(n) ? <NumberActions number={n} site={site} onChanged={() => void list.reload()} /> : <span className="hint">{n.isMain ? 'Read-only' : 'None while ' + n.status}</span>) },
+    {
+      header: 'Actions', className: 'actions-cell',
+      cell: (n) => (actionable(n) ? <NumberActions number={n} site={site} onChanged={() => void list.reload()} />
+        : n.status === 'reserved' && !n.isMain ? <button type="button" className="small" aria-label={`Activate ${n.e164}`} onClick={() => setActivating(n)}>Activate</button>
+        : <span className="hint">{n.isMain ? 'Read-only' : 'None while ' + n.status}</span>),
+    },
   ];
 
   return (
@@ -89,6 +95,18 @@ function SiteNumbers({ site }: { site: Site }) {
           {list.data.more && <p><button type="button" onClick={() => setPages((p) => p + 1)} disabled={list.loading}>Load more</button></p>}
         </>
       )}
+      <ConfirmDialog
+        title={`Activate ${activating?.e164 ?? ''}`}
+        open={activating !== null}
+        onClose={() => setActivating(null)}
+        confirmLabel="Activate"
+        onConfirm={async () => {
+          await call(api.POST('/v1/numbers/{numberId}/activate', { params: { path: { numberId: activating!.id } } }));
+          void list.reload();
+        }}
+      >
+        <p>The number goes into use: it can be assigned, logged into a handset and given features. Activation cannot be undone: an active number no longer goes back to reserved.</p>
+      </ConfirmDialog>
     </>
   );
 }
