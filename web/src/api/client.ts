@@ -42,24 +42,43 @@ export const auth: { token: string | null; accountId: string | null; onUnauthent
   onUnauthenticated: () => undefined,
 };
 
-const authMiddleware: Middleware = {
-  onRequest({ request }) {
-    if (auth.token) request.headers.set('Authorization', `Bearer ${auth.token}`);
-    if (auth.accountId) request.headers.set('Tandem-Account', auth.accountId);
-    return request;
-  },
-  async onResponse({ response }) {
-    // the session is over only when the server says the token is unknown or expired
-    if (response.status === 401 && auth.token) {
-      const code = await response.clone().json().then((p: { code?: string }) => p?.code, () => null);
-      if (code === 'unauthenticated') auth.onUnauthenticated();
-    }
-    return response;
-  },
-};
+/** Sends the session's token and the account to act in; ends the session when the server says so. */
+function authMiddleware(actingIn: () => string | null): Middleware {
+  return {
+    onRequest({ request }) {
+      if (auth.token) request.headers.set('Authorization', `Bearer ${auth.token}`);
+      const accountId = actingIn();
+      if (accountId) request.headers.set('Tandem-Account', accountId);
+      return request;
+    },
+    async onResponse({ response }) {
+      // the session is over only when the server says the token is unknown or expired
+      if (response.status === 401 && auth.token) {
+        const code = await response.clone().json().then((p: { code?: string }) => p?.code, () => null);
+        if (code === 'unauthenticated') auth.onUnauthenticated();
+      }
+      return response;
+    },
+  };
+}
 
 export const api = createClient<paths>({ baseUrl: '/' });
-api.use(authMiddleware);
+api.use(authMiddleware(() => auth.accountId));
+
+const inAccount = new Map<string, typeof api>();
+/**
+ * The same client acting inside `accountId` whatever account the session acts in: for an operator's
+ * platform screens that show one chosen account (e.g. the sites of the account whose inventory is shown).
+ */
+export function apiIn(accountId: string): typeof api {
+  let c = inAccount.get(accountId);
+  if (!c) {
+    c = createClient<paths>({ baseUrl: '/' });
+    c.use(authMiddleware(() => accountId));
+    inAccount.set(accountId, c);
+  }
+  return c;
+}
 
 /** Headers for a POST that must not be applied twice (a double click, a retry). */
 export const once = (): { 'idempotency-key': string } => ({ 'idempotency-key': crypto.randomUUID() });

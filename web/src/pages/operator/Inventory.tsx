@@ -8,12 +8,11 @@
  */
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, call, once, type Answer, type ApiError } from '../../api/client.ts';
+import { api, apiIn, call, once, type Answer, type ApiError } from '../../api/client.ts';
 import { useLoad, useSubmit } from '../../components/data.ts';
 import { Actions, Badge, Dialog, Empty, Field, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { useSession } from '../../session.tsx';
 import { LoadMore, usePaged } from '../../components/paging.tsx';
-import { apiIn } from './accountApi.ts';
 import '../records/records.css';
 import './operator.css';
 
