@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { activeNumbers, makeAccount, makeUser, nextNumber } from '../../support/harness.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -232,7 +232,7 @@ test('user detail: edit, alternate phones, Office Anywhere prerequisites from fa
     // deactivate the mobile: the prerequisite fails again
     await page.getByRole('button', { name: 'Deactivate +4915123456789' }).click();
     await page.getByRole('button', { name: 'Activate +4915123456789' }).waitFor();
-    assert.match(await mobile.innerText(), /Inactive/);
+    await eventually(() => mobile.innerText(), /Inactive/, 'the mobile reads inactive');
     await check('Active alternate phone').filter({ hasText: 'Not met' }).waitFor();
     assert.match(await check('Active alternate phone').innerText(), /None of the user's 2 alternate phones is active/);
     const alts = (await p.h.call('GET', `/v1/users/${u.id}/alternate-phones`, { token: t.adminToken })).body.items;

@@ -1,9 +1,11 @@
 /**
  * The site picker (spec §2: sites are listed alphabetically; views that pick a site default to the
- * first one). The chosen site lives in the URL (?site=…) so a reload or a shared link keeps it.
+ * first one). A chosen site lives in the URL (?site=…) so a reload or a shared link keeps it; without
+ * one the first site is shown, and the URL is left alone (writing it after the sites load would pull
+ * the admin back to this page if they had clicked elsewhere meanwhile).
  * A site admin sees only their own sites (the server answers only those).
  */
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call, type Answer } from '../api/client.ts';
 import { useLoad } from './data.ts';
@@ -23,10 +25,6 @@ export function useSites(): { sites: Site[] | null; site: Site | null; choose(id
     next.set('site', id);
     setParams(next, { replace: true });
   };
-  useEffect(() => {
-    if (site && wanted !== site.id) choose(site.id);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the resolved site changes
-  }, [site?.id]);
   return { sites, site, choose, error: loaded.error, reload: loaded.reload };
 }
 
