@@ -15,6 +15,9 @@ export interface Session {
   accountId: string | null;
   /** Operators only: act inside this account (null: platform views only). */
   actAs(accountId: string | null): void;
+  /** Grows when an account's settings were saved, so views that show account names read them again. */
+  accountVersion: number;
+  accountChanged(): void;
   signOut(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
   const [actingAccount, setActingAccount] = useState<string | null>(null);
+  const [accountVersion, setAccountVersion] = useState(0);
 
   const clear = useCallback(() => {
     localStorage.removeItem(TOKEN_KEY);
@@ -87,12 +91,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         else localStorage.removeItem(ACCOUNT_KEY);
         setActingAccount(accountId);
       },
+      accountVersion,
+      accountChanged: () => setAccountVersion((v) => v + 1),
       async signOut() {
         await call(api.POST('/v1/auth/logout')).catch(() => undefined);
         clear();
       },
     },
-  }), [me, loading, signIn, actingAccount, clear]);
+  }), [me, loading, signIn, actingAccount, accountVersion, clear]);
 
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

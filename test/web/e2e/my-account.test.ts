@@ -79,6 +79,7 @@ test("account settings: the admin changes the account's own settings; a length t
     const after = (await p.h.call('GET', `/v1/accounts/${t.accountId}`, { token: t.adminToken })).body;
     assert.equal(after.name, 'Acme Settings Renamed');
     assert.deepEqual(after.intlWhitelist, ['AT', 'FR']);
+    await page.getByRole('banner').getByText('Acme Settings Renamed').waitFor(); // the top bar reads it again
     p.assertNoConsoleErrors(page);
   } finally {
     await p.close();

@@ -17,7 +17,7 @@ function AccountPicker() {
   const s = useSession();
   const navigate = useNavigate();
   // reloaded when the acting account changes: an account opened (and acted in) since is then listed
-  const accounts = useLoad(async () => (await call(api.GET('/v1/accounts', { params: { query: { limit: 500 } } }))).items, [s.accountId]);
+  const accounts = useLoad(async () => (await call(api.GET('/v1/accounts', { params: { query: { limit: 500 } } }))).items, [s.accountId, s.accountVersion]);
   return (
     <div className="account-picker">
       <SelectField
@@ -36,7 +36,8 @@ function AccountPicker() {
 }
 
 function AccountName({ accountId }: { accountId: string }) {
-  const account = useLoad(async () => call(api.GET('/v1/accounts/{accountId}', { params: { path: { accountId } } })), [accountId]);
+  const { accountVersion } = useSession();
+  const account = useLoad(async () => call(api.GET('/v1/accounts/{accountId}', { params: { path: { accountId } } })), [accountId, accountVersion]);
   return <span className="account-name">{account.data?.name ?? ''}</span>;
 }
 

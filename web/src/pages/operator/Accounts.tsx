@@ -155,6 +155,7 @@ export default function Accounts() {
           onClose={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
+            session.accountChanged(); // the account picker shows the new name
             void list.reload();
           }}
         />

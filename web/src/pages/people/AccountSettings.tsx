@@ -10,14 +10,14 @@ import { useSession } from '../../session.tsx';
 import { AccountSettingsForm } from '../operator/account-settings.tsx';
 
 export default function AccountSettings() {
-  const { accountId } = useSession();
+  const { accountId, accountChanged } = useSession();
   const account = useLoad(() => call(api.GET('/v1/accounts/{accountId}', { params: { path: { accountId: accountId! } } })), [accountId]);
   const [saved, setSaved] = useState(0);
   return (
     <Page title="Account settings">
       {account.error ? <LoadError error={account.error} retry={() => void account.reload()} /> : !account.data ? <Loading /> : (
         <div className="card">
-          <AccountSettingsForm key={JSON.stringify(account.data)} account={account.data} onSaved={() => { setSaved((n) => n + 1); void account.reload(); }} />
+          <AccountSettingsForm key={JSON.stringify(account.data)} account={account.data} onSaved={() => { setSaved((n) => n + 1); accountChanged(); void account.reload(); }} />
           {saved > 0 && <p role="status" className="saved">Saved. The new settings apply to the next call.</p>}
         </div>
       )}
