@@ -49,8 +49,7 @@ export function openEventStream(req: FastifyRequest, reply: FastifyReply): Event
   streams.add(end);
   const beat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   beat.unref();
-  req.raw.socket.on('close', end);
-  res.on('close', end);
+  res.on('close', end); // the client went away (or the connection broke)
   return {
     send(event, data) {
       if (!ended) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);

@@ -232,23 +232,32 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       for (const c of clients) await c.close();
     }
   });
+  /**
+   * Two scripted phones of a new account on UDP (their sockets added to `clients`), the callee
+   * registered, and a call from one to the other answered with To tag `toTag` and ACKed.
+   */
+  async function answeredScriptedCall(clients: SipClient[], toTag: string) {
+    const t = await makeAccount(s.h);
+    const a = await makePhone(s.h, t);
+    const b = await makePhone(s.h, t);
+    const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+    const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+    clients.push(ca, cb);
+    const caller = new ScriptedUa(ca, a);
+    const callee = new ScriptedUa(cb, b);
+    assert.equal((await callee.register()).final.status, 200);
+    const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
+    const first = await cb.next((m) => m.method === 'INVITE', 10_000);
+    callee.reply(first, 200, 'OK', { toTag, headers: [`Contact: ${callee.contact}`], body: sdp('127.0.0.1', 42000, 'answer') });
+    const d = caller.ack(await inviting);
+    await cb.next((m) => m.method === 'ACK', 5000);
+    return { ca, cb, caller, callee, first, d };
+  }
+
   test('a re-INVITE without SDP (RFC 3261 §14.1, RFC 3264): the callee\'s offer in its 2xx reaches the caller, and the caller\'s answer reaches the callee in the ACK', { timeout: 30_000 }, async () => {
     const clients: SipClient[] = [];
     try {
-      const t = await makeAccount(s.h);
-      const a = await makePhone(s.h, t);
-      const b = await makePhone(s.h, t);
-      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
-      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
-      clients.push(ca, cb);
-      const caller = new ScriptedUa(ca, a);
-      const callee = new ScriptedUa(cb, b);
-      assert.equal((await callee.register()).final.status, 200);
-      const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
-      const first = await cb.next((m) => m.method === 'INVITE', 10_000);
-      callee.reply(first, 200, 'OK', { toTag: 'callee2', headers: [`Contact: ${callee.contact}`], body: sdp('127.0.0.1', 42000, 'answer') });
-      const d = caller.ack(await inviting);
-      await cb.next((m) => m.method === 'ACK', 5000);
+      const { ca, cb, caller, callee, first, d } = await answeredScriptedCall(clients, 'callee2');
 
       // The offerless re-INVITE.
       d.cseq += 1;
@@ -282,20 +291,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
   test('glare (RFC 3261 §14.2): a re-INVITE from the callee while the caller\'s is still being answered gets 491; a second re-INVITE from the caller before the first is answered gets 500 with Retry-After; the first then completes', { timeout: 30_000 }, async () => {
     const clients: SipClient[] = [];
     try {
-      const t = await makeAccount(s.h);
-      const a = await makePhone(s.h, t);
-      const b = await makePhone(s.h, t);
-      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
-      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
-      clients.push(ca, cb);
-      const caller = new ScriptedUa(ca, a);
-      const callee = new ScriptedUa(cb, b);
-      assert.equal((await callee.register()).final.status, 200);
-      const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
-      const first = await cb.next((m) => m.method === 'INVITE', 10_000);
-      callee.reply(first, 200, 'OK', { toTag: 'calleeg', headers: [`Contact: ${callee.contact}`], body: sdp('127.0.0.1', 42000, 'answer') });
-      const d = caller.ack(await inviting);
-      await cb.next((m) => m.method === 'ACK', 5000);
+      const { ca, cb, caller, callee, first, d } = await answeredScriptedCall(clients, 'calleeg');
       // the callee's side of its dialog with Tandem, for requests of its own (§12.2.1.1)
       const dB = { callId: first.header('Call-ID')!, fromTag: 'calleeg', toTag: /;\s*tag=([^;>\s]+)/.exec(first.header('From')!)![1]!, target: /<([^>]+)>/.exec(first.header('Contact')!)![1]!, to: first.header('From')!, cseq: 100 };
 

@@ -43,9 +43,8 @@ const LIVE_REGISTRATIONS = `FROM sip_registrations r WHERE r.account_id = d.acco
 const DEVICE_SELECT = `
   SELECT d.id, d.account_id, d.site_id, d.phone_id, d.model, d.name, d.sip_username, d.number_id,
          d.last_provisioned_at, d.created_at, n.e164 AS number,
-         (SELECT count(*) ${LIVE_REGISTRATIONS}) AS registrations,
          (SELECT json_build_object('transport', r.transport, 'address', r.source_address, 'port', r.source_port, 'userAgent', r.user_agent,
-                                   'registeredAt', r.registered_at, 'expiresAt', r.expires_at)
+                                   'registeredAt', r.registered_at, 'expiresAt', r.expires_at, 'contacts', count(*) OVER ())
             ${LIVE_REGISTRATIONS} ORDER BY r.registered_at DESC, r.contact LIMIT 1) AS registration
     FROM devices d
     LEFT JOIN numbers n ON n.account_id = d.account_id AND n.id = d.number_id`;
@@ -61,15 +60,16 @@ export const toDevice = (r: Record<string, unknown>): Device => ({
   number: (r.number as string | null) ?? null,
   lastProvisionedAt: iso(r.last_provisioned_at),
   createdAt: iso(r.created_at)!,
-  registration: toRegistration(r.registration, Number(r.registrations ?? 0)),
+  registration: toRegistration(r.registration),
 });
 
-function toRegistration(v: unknown, contacts: number): DeviceRegistration | null {
-  if (v === null || v === undefined || contacts === 0) return null;
+/** The newest live binding, with the count of all of them (one subquery: count(*) OVER () before LIMIT 1). */
+function toRegistration(v: unknown): DeviceRegistration | null {
+  if (v === null || v === undefined) return null;
   const j = (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
   const address = j.address as string;
   return {
-    contacts, transport: j.transport as string,
+    contacts: Number(j.contacts), transport: j.transport as string,
     source: address.includes(':') ? `[${address}]:${String(j.port)}` : `${address}:${String(j.port)}`,
     userAgent: j.userAgent as string, registeredAt: iso(j.registeredAt)!, expiresAt: iso(j.expiresAt)!,
   };

@@ -20,16 +20,12 @@ import { allPages, LoadMore, usePaged } from '../../components/paging.tsx';
 import type { NumberRow } from '../telephony/NumberActions.tsx';
 import { siteNumbers } from '../telephony/site-numbers.ts';
 import './office-anywhere.css';
+import { useSiteList } from './peopleCommon.ts';
 
 type Portal = Answer<'/v1/office-anywhere/portals/{portalId}', 'get'>;
 type Scope = Portal['scope'];
 
 const FIELDS = ['numberId', 'name', 'extension', 'scope', 'siteId'];
-
-/** The account's sites, alphabetically (spec §2). */
-function useSiteList() {
-  return useLoad(async () => (await call(api.GET('/v1/sites'))).items.sort((a, b) => a.name.localeCompare(b.name)), []);
-}
 
 /** The extension rule of the account (its length), for the hint. */
 function useExtensionHint(): string {
