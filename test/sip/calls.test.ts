@@ -19,7 +19,7 @@ import { after, before, describe, test } from 'node:test';
 import { activeNumbers, makeAccount, type TenantFixture } from '../support/harness.ts';
 import { distinctAdminExtensions, federate } from '../support/federation.ts';
 import { dial, explainAll, received, receivedAll, receivedHeader, registeredPhone, Started } from './support/phones.ts';
-import { freeUdpPort } from './support/ports.ts';
+import { freeUdpPort, freeUdpPorts } from './support/ports.ts';
 import { runSipp, startSippUas, type SippUas } from './support/sipp.ts';
 import { makePhone, startSipServer, type SipTestServer } from './support/tandem.ts';
 import { requireTool } from './support/tools.ts';
@@ -386,7 +386,7 @@ describe('SIP calls with the carrier trunk (SIPp on 127.0.0.2 and 127.0.0.4)', {
     const started = new Started();
     const trunks: string[] = [];
     try {
-      const [p1, p2] = [await freeUdpPort(), await freeUdpPort()];
+      const [p1, p2] = (await freeUdpPorts(2)) as [number, number];
       trunks.push(await createTrunk(s, { name: `Primary ${p1}`, host: '127.0.0.2', port: p1, priority: 10 }));
       trunks.push(await createTrunk(s, { name: `Secondary ${p2}`, host: '127.0.0.4', port: p2, priority: 20 }));
       const t = await makeAccount(s.h);

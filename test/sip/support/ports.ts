@@ -8,14 +8,30 @@ import { createServer } from 'node:net';
 
 /** A UDP port on 127.0.0.1 that was free a moment ago (the OS picks it; we close it again). */
 export async function freeUdpPort(): Promise<number> {
-  const sock = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    sock.once('error', reject);
-    sock.bind(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = sock.address();
-  await new Promise<void>((resolve) => sock.close(() => resolve()));
-  return port;
+  const [port] = await freeUdpPorts(1);
+  return port!;
+}
+
+/**
+ * `count` different UDP ports on 127.0.0.1 that were free a moment ago. All are held open until the
+ * last is picked: two separate freeUdpPort() calls can be handed the same just-closed port, which gave
+ * SIPp its SIP port as its control port too ("Unable to bind remote control socket", seen in CI).
+ */
+export async function freeUdpPorts(count: number): Promise<number[]> {
+  const socks: ReturnType<typeof createSocket>[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const sock = createSocket('udp4');
+      socks.push(sock);
+      await new Promise<void>((resolve, reject) => {
+        sock.once('error', reject);
+        sock.bind(0, '127.0.0.1', () => resolve());
+      });
+    }
+    return socks.map((s) => s.address().port);
+  } finally {
+    await Promise.all(socks.map((s) => new Promise<void>((resolve) => { try { s.close(() => resolve()); } catch { resolve(); } })));
+  }
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */

@@ -21,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freeUdpPort, freeUdpPortBlock, waitForPort } from './ports.ts';
+import { freeUdpPortBlock, freeUdpPorts, waitForPort } from './ports.ts';
 import { startChild, stripAnsi, type Child } from './proc.ts';
 import { toolPath } from './tools.ts';
 
@@ -291,9 +291,11 @@ async function launch(opts: SippOptions): Promise<Launched> {
     injectionFile = path.join(dir, 'injection.csv');
     writeFileSync(injectionFile, [opts.injectionCsv.order, ...opts.injectionCsv.rows.map((r) => r.join(';'))].join('\n') + '\n');
   }
-  const controlPort = await freeUdpPort();
+  // the control and SIP ports picked together, so they differ (and the control one from a given SIP port)
+  const [portA, portB] = await freeUdpPorts(2);
+  const localPort = opts.localPort ?? portA!;
+  const controlPort = portA === localPort ? portB! : portA!;
   const mediaPort = await freeUdpPortBlock(4); // -mp takes this port and the three after it
-  const localPort = opts.localPort ?? (await freeUdpPort());
   const trace = opts.traceMessages ?? (opts.calls ?? 1) <= 20;
   const keys = { ...info.keys, ...(opts.vars ?? {}) };
   if (keys.contact_port === 'auto') keys.contact_port = String(localPort);

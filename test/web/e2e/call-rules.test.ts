@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeAccount, makeUser } from '../../support/harness.ts';
 import { distinctAdminExtensions, federate } from '../../support/federation.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -33,7 +33,7 @@ test('Organization Connect rows, prefix collisions beside their row, whitelist, 
     await page.getByRole('button', { name: 'New rule' }).click();
     const dialog = page.getByRole('dialog', { name: 'New outbound call rule' });
     await dialog.getByLabel('Name').fill('Branch link');
-    assert.equal(await dialog.getByLabel('Dial plan').inputValue(), 'national');
+    await eventually(() => dialog.getByLabel('Dial plan').inputValue(), 'national', 'dialog.getByLabel(Dial plan) inputValue');
     await dialog.getByRole('tab', { name: /Organization Connect/ }).click();
     await dialog.getByRole('button', { name: 'Add row' }).click();
     const destinations = await dialog.getByLabel('Destination account of row 1').locator('option').allInnerTexts();
@@ -57,7 +57,7 @@ test('Organization Connect rows, prefix collisions beside their row, whitelist, 
     await dialog.getByRole('button', { name: 'Create rule' }).click();
     await dialog.getByText('Prefix 7 is listed twice in this rule (also as organizationConnect[0])').waitFor();
     assert.equal(await dialog.getByLabel('Prefix of row 2').getAttribute('aria-invalid'), 'true');
-    assert.equal(await dialog.getByText(row1Error).count(), 0);
+    await eventually(() => dialog.getByText(row1Error).count(), 0, 'dialog.getByText(row1Error) count');
     assert.deepEqual(await rules(), []);
 
     await dialog.getByLabel('Prefix of row 2').fill('8');
@@ -95,7 +95,7 @@ test('Organization Connect rows, prefix collisions beside their row, whitelist, 
     await table.getByRole('button', { name: 'Users of Branch link' }).click();
     const users = page.getByRole('dialog', { name: 'Users of “Branch link”' });
     await users.getByLabel('Find users').fill('ursu');
-    assert.equal(await users.getByRole('group', { name: 'Users of the account' }).getByRole('checkbox').count(), 1);
+    await eventually(() => users.getByRole('group', { name: 'Users of the account' }).getByRole('checkbox').count(), 1, 'users.getByRole(group, { name: Users of the account }).getByRole(checkbox) count');
     await users.getByRole('checkbox', { name: /Ursula Usher · 123/ }).check();
     await users.getByRole('button', { name: 'Save users' }).click();
     await page.getByText('“Branch link” now applies to 1 user.').waitFor();

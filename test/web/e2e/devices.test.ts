@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDigestAuthorization, parseDigestChallenge } from '../../../src/domain/digest.ts';
 import { accountSnapshot, activeNumbers, makeAccount, nextNumber, type Harness } from '../../support/harness.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -44,7 +44,7 @@ test('devices: list per site, add (secret once), duplicate Phone ID, new SIP pas
     const deskRow = page.getByRole('row').filter({ hasText: '000413102030' });
     await deskRow.waitFor();
     for (const text of ['Reception', 'Yealink T54W', num!.e164, 'Never']) assert.match(await deskRow.innerText(), new RegExp(text.replace('+', '\\+')));
-    assert.match(await deskRow.innerText(), /Not registered/);
+    await eventually(() => deskRow.innerText(), /Not registered/, 'deskRow innerText');
     // registered: a binding as the registrar stores it (the SIP tests register real phones; see
     // test/sip/nat.test.ts for the API's view of one), shown with where it came from
     await p.h.db.owner((sql) => sql.query(
@@ -52,7 +52,7 @@ test('devices: list per site, add (secret once), duplicate Phone ID, new SIP pas
        VALUES ($1, $2, 'sip:desk@192.168.1.50:5060', 'c1', 1, now() + interval '1 hour', 'Yealink SIP-T54W', 'UDP', '203.0.113.7', 40123)`, [t.accountId, desk.body.device.id]));
     await page.getByRole('button', { name: 'Refresh' }).click();
     await deskRow.getByText('Registered', { exact: true }).waitFor();
-    assert.match(await deskRow.innerText(), /UDP from 203\.0\.113\.7:40123/);
+    await eventually(() => deskRow.innerText(), /UDP from 203\.0\.113\.7:40123/, 'deskRow innerText');
 
     // add a handset: its SIP credentials are shown once, and they work
     await page.getByRole('button', { name: 'Add device' }).click();
@@ -62,11 +62,11 @@ test('devices: list per site, add (secret once), duplicate Phone ID, new SIP pas
     await dialog.getByLabel('Model').fill('Snom D785');
     await dialog.getByRole('button', { name: 'Add device' }).click();
     await dialog.getByText('Handset 000413AABBCC is added').waitFor();
-    assert.match(await dialog.getByRole('alert').innerText(), /Shown only now/);
+    await eventually(() => dialog.getByRole('alert').innerText(), /Shown only now/, 'dialog.getByRole(alert) innerText');
     const firstPassword = (await dialog.locator('code.secret').innerText()).trim();
     assert.equal(firstPassword.length, 24);
-    assert.match(await dialog.innerText(), /000413aabbcc/);
-    assert.match(await dialog.innerText(), new RegExp(`/v1/provisioning/000413AABBCC`));
+    await eventually(() => dialog.innerText(), /000413aabbcc/, 'dialog innerText');
+    await eventually(() => dialog.innerText(), new RegExp(`/v1/provisioning/000413AABBCC`), 'dialog innerText');
     let added = (await devicesAt(t.siteId)).find((d) => d.phoneId === '000413AABBCC');
     assert.deepEqual([added?.name, added?.model], ['Meeting room', 'Snom D785']);
     assert.equal(await provision(p.h, '000413AABBCC', '000413aabbcc', firstPassword), 200);
@@ -88,7 +88,7 @@ test('devices: list per site, add (secret once), duplicate Phone ID, new SIP pas
     await dialog.getByRole('button', { name: 'Add device' }).click();
     const phoneIdError = dialog.locator('.field.has-error').filter({ has: page.getByLabel('Phone ID') }).getByRole('alert');
     await phoneIdError.waitFor();
-    assert.equal(await phoneIdError.innerText(), dup.body.detail);
+    await eventually(() => phoneIdError.innerText(), dup.body.detail, 'phoneIdError innerText');
     assert.equal(await phoneId.getAttribute('aria-invalid'), 'true');
     assert.equal(await accountSnapshot(p.h, t.accountId), snap, 'the refused add changed nothing');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -97,13 +97,13 @@ test('devices: list per site, add (secret once), duplicate Phone ID, new SIP pas
     // a new SIP password: shown once; the old one stops working, the new one works
     await page.getByRole('button', { name: 'New SIP password for 000413AABBCC' }).click();
     dialog = page.getByRole('dialog');
-    assert.match(await dialog.innerText(), /stops working at once/);
+    await eventually(() => dialog.innerText(), /stops working at once/, 'dialog innerText');
     await dialog.getByRole('button', { name: 'Create a new password' }).click();
     const secret = dialog.locator('code.secret');
     await secret.waitFor();
     const newPassword = (await secret.innerText()).trim();
     assert.notEqual(newPassword, firstPassword);
-    assert.match(await dialog.getByRole('alert').innerText(), /Shown only now/);
+    await eventually(() => dialog.getByRole('alert').innerText(), /Shown only now/, 'dialog.getByRole(alert) innerText');
     assert.equal(await provision(p.h, '000413AABBCC', '000413aabbcc', firstPassword), 401);
     assert.equal(await provision(p.h, '000413AABBCC', '000413aabbcc', newPassword), 200);
     await dialog.getByRole('button', { name: 'Done, the password is stored' }).click();
@@ -122,7 +122,7 @@ test('devices: list per site, add (secret once), duplicate Phone ID, new SIP pas
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Delete 000413102030' }).click();
     dialog = page.getByRole('dialog');
-    assert.match(await dialog.innerText(), /logged into this handset/);
+    await eventually(() => dialog.innerText(), /logged into this handset/, 'dialog innerText');
     assert.equal(await dialog.getByRole('button', { name: 'Delete device' }).isDisabled(), true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 

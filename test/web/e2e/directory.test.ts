@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { activeNumbers, makeAccount, makeUser, type TenantFixture } from '../../support/harness.ts';
 import { distinctAdminExtensions, federate } from '../../support/federation.ts';
-import { requireBrowser, shot, startPortal, type Portal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal, type Portal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -65,8 +65,8 @@ test('directory: own account by default, full directory, chosen offices, Office 
     // default: the own account only, each contact with its Office, none federated
     await shows(page, ['Ada Alpha', adminA]);
     assert.deepEqual(await apiNames(p, a, {}), ['Ada Alpha', adminA]);
-    assert.match(await row('Ada Alpha').innerText(), new RegExp(`Alpha Works\\s+2300\\s+\\${num!.e164}\\s+ada\\.alpha@`));
-    assert.equal(await page.locator('table').getByText('Federated').count(), 0, 'no federated contact in the own account');
+    await eventually(() => row('Ada Alpha').innerText(), new RegExp(`Alpha Works\\s+2300\\s+\\${num!.e164}\\s+ada\\.alpha@`), 'row(Ada Alpha) innerText');
+    await eventually(() => page.locator('table').getByText('Federated').count(), 0, 'no federated contact in the own account');
 
     // the full directory: every federated office, in the API's order
     await page.getByLabel('Show').selectOption({ label: 'Full directory (all federated offices)' });
@@ -76,7 +76,7 @@ test('directory: own account by default, full directory, chosen offices, Office 
     const bea = await row('Bea Bravo').innerText();
     assert.match(bea, /Bravo Partners\s+Federated\s+Another account, shared through Alpha and Bravo partnership/);
     assert.doesNotMatch(bea, /2400/, "a partner's extension is not shown");
-    assert.match(await row('Cy Charlie').innerText(), /Charlie Linked\s+Federated\s+Another account, shared through Alpha group\s+2500/);
+    await eventually(() => row('Cy Charlie').innerText(), /Charlie Linked\s+Federated\s+Another account, shared through Alpha group\s+2500/, 'row(Cy Charlie) innerText');
     assert.doesNotMatch(await row('Ada Alpha').innerText(), /Federated/);
     await shot(page, 'directory');
 
@@ -91,7 +91,7 @@ test('directory: own account by default, full directory, chosen offices, Office 
     assert.deepEqual(await apiNames(p, a, { scope: 'offices', offices: b.accountId }), ['Bea Bravo', adminB]);
     await offices.getByLabel('Alpha Works (your account)').check();
     await shows(page, await apiNames(p, a, { scope: 'offices', offices: `${a.accountId},${b.accountId}` }));
-    assert.equal(await page.locator('table tbody tr').count(), 4);
+    await eventually(() => page.locator('table tbody tr').count(), 4, 'page.locator(table tbody tr) count');
 
     // search as the admin types (no Enter), over the full directory
     await page.getByLabel('Show').selectOption({ label: 'Full directory (all federated offices)' });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { accountSnapshot, activeNumbers, allocate, makeAccount, makeUser, nextNumber } from '../../support/harness.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -39,7 +39,7 @@ test('features: rules in the form, the server refusing a stale busy forward, inv
     // (a) call waiting is on by default: forward when busy is disabled, with the reason
     const busy = page.getByLabel('Forward when busy', { exact: true });
     const waiting = page.getByLabel('Call waiting', { exact: true });
-    assert.equal(await waiting.isChecked(), true);
+    await eventually(() => waiting.isChecked(), true, 'waiting isChecked');
     assert.equal(await busy.isDisabled(), true);
     assert.match(await description(busy), /Call waiting is on/);
     await waiting.uncheck();
@@ -54,8 +54,8 @@ test('features: rules in the form, the server refusing a stale busy forward, inv
     assert.equal(now.forwardBusy, '+4930901820');
     assert.equal(now.callWaiting, false);
     // the page shows the server's values (the destination as the server normalised it)
-    assert.equal(await page.getByLabel('Forward when busy to').inputValue(), '+4930901820');
-    assert.match(await page.getByRole('definition').filter({ hasText: '+4930901820' }).first().innerText(), /\+4930901820/);
+    await eventually(() => page.getByLabel('Forward when busy to').inputValue(), '+4930901820', 'page.getByLabel(Forward when busy to) inputValue');
+    await eventually(() => page.getByRole('definition').filter({ hasText: '+4930901820' }).first().innerText(), /\+4930901820/, 'page.getByRole(definition).filter({ hasText: +4930901820 }).first() innerText');
 
     // turn forward busy off again: both free in this form
     await busy.uncheck();
@@ -75,7 +75,7 @@ test('features: rules in the form, the server refusing a stale busy forward, inv
     await busyTo.fill('+4930901820');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('.field.has-error').filter({ has: busyTo }).getByRole('alert').waitFor();
-    assert.equal(await page.locator('.field.has-error').filter({ has: busyTo }).getByRole('alert').innerText(), expected.body.detail);
+    await eventually(() => page.locator('.field.has-error').filter({ has: busyTo }).getByRole('alert').innerText(), expected.body.detail, 'page.locator(.field.has-error).filter({ has: busyTo }).getByRole(alert) innerText');
     assert.match(await description(busyTo), /call waiting is on/);
     assert.equal(await busyTo.getAttribute('aria-invalid'), 'true');
     assert.equal(await accountSnapshot(p.h, t.accountId), snap, 'the refused save changed nothing');
@@ -95,8 +95,8 @@ test('features: rules in the form, the server refusing a stale busy forward, inv
     await alwaysTo.fill('12345');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('.field.has-error').filter({ has: alwaysTo }).getByRole('alert').waitFor();
-    assert.equal(await page.locator('.field.has-error').filter({ has: alwaysTo }).getByRole('alert').innerText(), invalid.body.detail);
-    assert.equal(await page.getByLabel('Forward when busy to').count(), 0);
+    await eventually(() => page.locator('.field.has-error').filter({ has: alwaysTo }).getByRole('alert').innerText(), invalid.body.detail, 'page.locator(.field.has-error).filter({ has: alwaysTo }).getByRole(alert) innerText');
+    await eventually(() => page.getByLabel('Forward when busy to').count(), 0, 'page.getByLabel(Forward when busy to) count');
     assert.equal(await accountSnapshot(p.h, t.accountId), snap2);
     // an authorization code is disabled while forwarding is on
     assert.equal(await page.getByLabel('Require an authorization code').isDisabled(), true);
@@ -126,7 +126,7 @@ test('features: rules in the form, the server refusing a stale busy forward, inv
     // the main number is read-only: shown, not offered for change
     const main = await p.openAs(token, `/numbers/${t.mainNumberId}/features`);
     await main.getByText("is the site's main number, which is read-only").waitFor();
-    assert.equal(await main.getByRole('button', { name: 'Save' }).count(), 0);
+    await eventually(() => main.getByRole('button', { name: 'Save' }).count(), 0, 'main.getByRole(button, { name: Save }) count');
     // a number that does not exist (or is another account's): the server's refusal
     const missing = await p.openAs(token, `/numbers/${foreign!.id}/features`);
     await missing.getByRole('alert').filter({ hasText: 'not found' }).waitFor();

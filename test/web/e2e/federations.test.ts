@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { makeAccount, makeUser } from '../../support/harness.ts';
 import { consentAs, distinctAdminExtensions, federate } from '../../support/federation.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -33,13 +33,13 @@ test('propose with a preset and a changed field; consent needs the tick, every a
     const dialog = pa.getByRole('dialog', { name: 'Propose a federation' });
     await dialog.getByLabel('Name').fill('Group companies');
     await dialog.getByRole('radio', { name: /Federated/ }).check();
-    assert.equal(await dialog.getByLabel("Dial the other accounts' extensions (plain, or main number * extension)").isChecked(), false);
-    assert.equal(await dialog.getByLabel('Share presence and status message').isChecked(), true);
-    assert.equal(await dialog.getByLabel('Caller ID, call log and notifications show').inputValue(), 'name_number');
+    await eventually(() => dialog.getByLabel("Dial the other accounts' extensions (plain, or main number * extension)").isChecked(), false, 'dialog.getByLabel(Dial the other accounts extensions (plain, or main number * extension)) isChecked');
+    await eventually(() => dialog.getByLabel('Share presence and status message').isChecked(), true, 'dialog.getByLabel(Share presence and status message) isChecked');
+    await eventually(() => dialog.getByLabel('Caller ID, call log and notifications show').inputValue(), 'name_number', 'dialog.getByLabel(Caller ID, call log and notifications show) inputValue');
     await dialog.getByRole('radio', { name: /Linked/ }).check();
-    assert.equal(await dialog.getByLabel("Dial the other accounts' extensions (plain, or main number * extension)").isChecked(), true);
-    assert.equal(await dialog.getByLabel('Share presence and status message').isChecked(), false);
-    assert.equal(await dialog.getByLabel('Caller ID, call log and notifications show').inputValue(), 'name_extension');
+    await eventually(() => dialog.getByLabel("Dial the other accounts' extensions (plain, or main number * extension)").isChecked(), true, 'dialog.getByLabel(Dial the other accounts extensions (plain, or main number * extension)) isChecked');
+    await eventually(() => dialog.getByLabel('Share presence and status message').isChecked(), false, 'dialog.getByLabel(Share presence and status message) isChecked');
+    await eventually(() => dialog.getByLabel('Caller ID, call log and notifications show').inputValue(), 'name_extension', 'dialog.getByLabel(Caller ID, call log and notifications show) inputValue');
     await dialog.getByLabel('Share presence and status message').check();
     await dialog.getByText(/Custom: differs from the linked preset in share presence and status message/).waitFor();
 
@@ -62,7 +62,7 @@ test('propose with a preset and a changed field; consent needs the tick, every a
     // the consent screen: the server's exact text; Consent stays disabled until it is ticked
     const consent = pa.getByRole('region', { name: 'Your consent' });
     const text1 = (await p.h.call('GET', `/v1/federations/${id}/consent-text`, { token: a.adminToken })).body.text as string;
-    assert.equal(await consent.getByLabel('Acknowledgement text').innerText(), text1);
+    await eventually(() => consent.getByLabel('Acknowledgement text').innerText(), text1, 'consent.getByLabel(Acknowledgement text) innerText');
     assert.equal(await consentButton(pa).isDisabled(), true);
     await shot(pa, 'consent');
     await ackBox(pa).check();
@@ -81,7 +81,7 @@ test('propose with a preset and a changed field; consent needs the tick, every a
     const text2 = (await p.h.call('GET', `/v1/federations/${id}/consent-text`, { token: a.adminToken })).body.text as string;
     assert.notEqual(text2, text1);
     await consent.getByLabel('Acknowledgement text').getByText(text2).waitFor();
-    assert.equal(await ackBox(pa).isChecked(), false);
+    await eventually(() => ackBox(pa).isChecked(), false, 'ackBox(pa) isChecked');
     assert.equal(await consentButton(pa).isDisabled(), true);
 
     // A consents: still proposed, B's consent awaited
@@ -122,7 +122,7 @@ test('propose with a preset and a changed field; consent needs the tick, every a
     await ackBox(pb).check();
     await consentButton(pb).click();
     await pb.getByText(/Active since .*: every member account consented/).waitFor();
-    assert.equal(await pb.getByRole('region', { name: 'Your consent' }).count(), 0);
+    await eventually(() => pb.getByRole('region', { name: 'Your consent' }).count(), 0, 'pb.getByRole(region, { name: Your consent }) count');
     await shot(pb, 'federation-detail');
     assert.equal((await get(id)).status, 'active');
 
@@ -130,8 +130,8 @@ test('propose with a preset and a changed field; consent needs the tick, every a
     await pa.getByRole('button', { name: 'Refresh' }).click();
     await pa.getByText(/Active since/).waitFor();
     const record = pa.getByRole('table', { name: 'Consent record' });
-    assert.equal(await record.getByRole('row').filter({ hasText: 'consent' }).filter({ hasText: text2.slice(0, 40) }).count(), 1);
-    assert.equal(await record.getByRole('row').filter({ hasText: /On behalf of Fed Beta/ }).count(), 1);
+    await eventually(() => record.getByRole('row').filter({ hasText: 'consent' }).filter({ hasText: text2.slice(0, 40) }).count(), 1, 'record.getByRole(row).filter({ hasText: consent }).filter({ hasText: text2.slice(0, 40) }) count');
+    await eventually(() => record.getByRole('row').filter({ hasText: /On behalf of Fed Beta/ }).count(), 1, 'record.getByRole(row).filter({ hasText: /On behalf of Fed Beta/ }) count');
 
     p.assertNoConsoleErrors(pa);
     p.assertNoConsoleErrors(pb);
@@ -213,7 +213,7 @@ test('add an account (fresh consent), remove one and leave, each after its impac
     await leave.getByRole('region', { name: 'Impact preview' }).getByText(/Imp Alpha: 2 users lose sight of the users of Imp Gamma/).waitFor();
     await leave.getByRole('button', { name: 'Leave', exact: true }).click();
     await page.getByText(/Ended .*Nothing is shared through it any more/).waitFor();
-    assert.equal(await page.getByRole('button', { name: 'Leave federation' }).count(), 0);
+    await eventually(() => page.getByRole('button', { name: 'Leave federation' }).count(), 0, 'page.getByRole(button, { name: Leave federation }) count');
     f = await get();
     assert.equal(f.status, 'dissolved');
     assert.equal(f.members.find((m: { accountId: string }) => m.accountId === a.accountId).status, 'left');

@@ -23,7 +23,7 @@ test('my account: change password (wrong current password refused), API token cr
     await page.getByLabel('New password').fill('a brand new password');
     await page.getByRole('button', { name: 'Change password' }).click();
     const wrong = page.locator('.field', { has: page.getByLabel('Current password') }).getByRole('alert');
-    assert.equal(await wrong.innerText(), 'The current password is wrong');
+    await eventually(() => wrong.innerText(), 'The current password is wrong', 'wrong innerText');
     assert.equal(typeof (await signIn(p.h, t.adminEmail, 'admin password 1')), 'string', 'the old password still works');
     await page.getByLabel('Current password').fill('admin password 1');
     await page.getByRole('button', { name: 'Change password' }).click();
@@ -43,7 +43,7 @@ test('my account: change password (wrong current password refused), API token cr
     assert.equal(me.body.user.email, t.adminEmail);
     await page.reload();
     await page.getByRole('row', { name: /Nightly export/ }).waitFor();
-    assert.equal(await page.getByLabel('New API token').count(), 0, 'shown once: gone after a reload');
+    await eventually(() => page.getByLabel('New API token').count(), 0, 'shown once: gone after a reload');
     await page.getByRole('button', { name: 'Revoke Nightly export' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
     await page.getByText('You have no API tokens.').waitFor();
@@ -67,7 +67,7 @@ test("account settings: the admin changes the account's own settings; a length t
     await page.getByLabel('Longest extension').fill('4');
     await page.getByRole('button', { name: 'Save' }).click();
     const refused = page.locator('.field', { has: page.getByLabel('Shortest extension') }).getByRole('alert');
-    assert.match(await refused.innerText(), /do not have 4–4 digits \(for example 100\)/);
+    await eventually(() => refused.innerText(), /do not have 4–4 digits \(for example 100\)/, 'refused innerText');
     assert.equal((await p.h.call('GET', `/v1/accounts/${t.accountId}`, { token: t.adminToken })).body.extMinLength !== 4, true);
     // a good change: name and an international whitelist
     await page.getByLabel('Shortest extension').fill('3');

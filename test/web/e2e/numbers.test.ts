@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { buildDigestAuthorization, parseDigestChallenge } from '../../../src/domain/digest.ts';
 import { accountSnapshot, activeNumbers, allocate, makeAccount, makeUser, type Harness } from '../../support/harness.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -56,25 +56,25 @@ test('numbers: site picker, search, assign, display name, handset taken, reset P
     const site = page.getByLabel('Site');
     await page.getByText('Berlin Annex has no numbers', { exact: false }).or(page.getByRole('table')).first().waitFor();
     assert.deepEqual(await site.locator('option').allTextContents(), ['Berlin Annex', 'Head office']);
-    assert.equal(await site.inputValue(), annex.body.id);
+    await eventually(() => site.inputValue(), annex.body.id, 'site inputValue');
     await site.selectOption({ label: 'Head office' });
     await row(page, n1!.e164).waitFor();
     await page.getByText('Live', { exact: true }).waitFor();
 
     // the main number is read-only; a reserved number has no actions; the default PIN shows
-    assert.match(await row(page, t.mainNumber).innerText(), /Main number[\s\S]*Read-only/);
+    await eventually(() => row(page, t.mainNumber).innerText(), /Main number[\s\S]*Read-only/, 'row(page, t.mainNumber) innerText');
     // a reserved number offers only activation (after a confirmation)
     await row(page, reserved!.e164).getByRole('button', { name: `Activate ${reserved!.e164}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Activate' }).click();
     await row(page, reserved!.e164).getByLabel(`Actions for ${reserved!.e164}`).waitFor();
     assert.equal((await h.call('GET', `/v1/numbers/${reserved!.id}`, { token: t.adminToken })).body.status, 'active');
     const pin1 = (await h.call('GET', `/v1/numbers/${n1!.id}/pin`, { token: t.adminToken })).body.defaultPin as string;
-    assert.match(await row(page, n1!.e164).innerText(), new RegExp(pin1));
+    await eventually(() => row(page, n1!.e164).innerText(), new RegExp(pin1), 'row(page, n1!.e164) innerText');
 
     // search filters as the admin types: on "assigned to" text, case-insensitively, and on number fragments
     await page.getByLabel('Search').fill('owner');
     await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
-    assert.match(await page.locator('tbody').innerText(), /Otto Owner/);
+    await eventually(() => page.locator('tbody').innerText(), /Otto Owner/, 'page.locator(tbody) innerText');
     await page.getByLabel('Search').fill(n2!.e164.slice(-6));
     await page.waitForFunction((e) => document.querySelector('tbody')?.textContent?.includes(e) && document.querySelectorAll('tbody tr').length === 1, n2!.e164);
     await page.getByLabel('Search').fill('no such thing');
@@ -93,7 +93,7 @@ test('numbers: site picker, search, assign, display name, handset taken, reset P
     await dialog.getByRole('button', { name: 'Assign' }).click();
     await row(page, n1!.e164).getByRole('link', { name: 'Ada Lovelace' }).waitFor();
     assert.equal((await h.call('GET', `/v1/numbers/${n1!.id}`, { token: t.adminToken })).body.userId, ada.id);
-    assert.match(await row(page, n1!.e164).innerText(), /201/); // her extension
+    await eventually(() => row(page, n1!.e164).innerText(), /201/, 'row(page, n1!.e164) innerText'); // her extension
 
     // display name: two lines, shown instead of the user's name; the assignment stays
     await rowAction(page, n1!.e164, 'Display name');
@@ -116,7 +116,7 @@ test('numbers: site picker, search, assign, display name, handset taken, reset P
     await dialog.getByRole('button', { name: 'Log in' }).click();
     const err = dialog.locator('.field-error');
     await err.waitFor();
-    assert.match(await err.innerText(), new RegExp(`already has \\${n3!.e164} logged in`));
+    await eventually(() => err.innerText(), new RegExp(`already has \\${n3!.e164} logged in`), 'err innerText');
     assert.equal(await phone.getAttribute('aria-invalid'), 'true');
     assert.equal(await accountSnapshot(h, t.accountId), before, 'a refused handset login changes nothing');
     await shot(page, 'numbers-handset-taken');
@@ -125,7 +125,7 @@ test('numbers: site picker, search, assign, display name, handset taken, reset P
     await dialog.getByRole('button', { name: 'Log in' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await row(page, n2!.e164).getByText('pending', { exact: true }).waitFor();
-    assert.match(await row(page, n2!.e164).innerText(), /00AA11BB22DD/);
+    await eventually(() => row(page, n2!.e164).innerText(), /00AA11BB22DD/, 'row(page, n2!.e164) innerText');
     // … and turns active on the page by itself (live) when the handset does
     await provision(h, '00AA11BB22DD', devB.body.credentials.username, devB.body.credentials.password);
     await row(page, n2!.e164).getByText('active', { exact: true }).waitFor();

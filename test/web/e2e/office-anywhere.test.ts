@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountSnapshot, activeNumbers, allocate, makeAccount, makeUser, nextNumber } from '../../support/harness.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -52,7 +52,7 @@ test('office anywhere: list, add with a taken extension then a free one, edit wi
     await dialog.getByRole('button', { name: 'Add portal number' }).click();
     const extError = dialog.locator('.field.has-error').filter({ has: page.getByLabel('Extension') }).getByRole('alert');
     await extError.waitFor();
-    assert.equal(await extError.innerText(), taken.body.detail);
+    await eventually(() => extError.innerText(), taken.body.detail, 'extError innerText');
     assert.equal(await extension.getAttribute('aria-invalid'), 'true');
     assert.equal(await accountSnapshot(p.h, t.accountId), snap, 'the refused add changed nothing');
 
@@ -72,9 +72,9 @@ test('office anywhere: list, add with a taken extension then a free one, edit wi
     // edit: the number is shown but not editable; the name and scope are
     await page.getByRole('button', { name: 'Edit Mobility HQ' }).click();
     const numberField = dialog.getByLabel('Number');
-    assert.equal(await numberField.inputValue(), existing!.e164);
+    await eventually(() => numberField.inputValue(), existing!.e164, 'numberField inputValue');
     assert.equal(await numberField.isEditable(), false, 'a portal number\'s own number cannot be edited');
-    assert.match(await dialog.innerText(), /cannot be edited/);
+    await eventually(() => dialog.innerText(), /cannot be edited/, 'dialog innerText');
     await dialog.getByLabel('Name').fill('Mobility Head office');
     await dialog.getByLabel('Scope').selectOption('site');
     await dialog.getByLabel('Site of the users').selectOption({ label: 'Head office' });
@@ -86,7 +86,7 @@ test('office anywhere: list, add with a taken extension then a free one, edit wi
 
     // delete, after confirming: the portal goes, its extension is free again
     await page.getByRole('button', { name: `Delete ${free!.e164}` }).click();
-    assert.match(await dialog.innerText(), /extension 7300 becomes free/);
+    await eventually(() => dialog.innerText(), /extension 7300 becomes free/, 'dialog innerText');
     await dialog.getByRole('button', { name: 'Delete portal number' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await addedRow.waitFor({ state: 'detached' });

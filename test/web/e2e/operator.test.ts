@@ -44,7 +44,7 @@ test('accounts, number inventory, carrier trunks and the rate deck', { skip }, a
     await create.getByRole('button', { name: 'Open account' }).click();
     const mainField = create.locator('.field', { has: op.getByLabel('Main number') });
     await mainField.getByRole('alert').waitFor();
-    assert.equal(await mainField.getByRole('alert').innerText(), '"030 12" is not a valid phone number for DE');
+    await eventually(() => mainField.getByRole('alert').innerText(), '"030 12" is not a valid phone number for DE', 'mainField.getByRole(alert) innerText');
     assert.equal((await h.call('GET', `/v1/accounts?q=${encodeURIComponent(name)}`, { token: h.operatorToken })).body.items.length, 0, 'nothing was created');
     const mainNumber = nextNumber();
     await create.getByLabel('Main number').fill(mainNumber);
@@ -72,7 +72,7 @@ test('accounts, number inventory, carrier trunks and the rate deck', { skip }, a
     await edit.getByRole('button', { name: 'Save' }).click();
     const minField = edit.locator('.field', { has: op.getByLabel('Shortest extension') });
     await minField.getByRole('alert').waitFor();
-    assert.match(await minField.getByRole('alert').innerText(), /do not have 2–2 digits \(for example 100\); change them first/);
+    await eventually(() => minField.getByRole('alert').innerText(), /do not have 2–2 digits \(for example 100\); change them first/, 'minField.getByRole(alert) innerText');
     assert.equal((await h.call('GET', `/v1/accounts/${account.id}`, { token: h.operatorToken })).body.extMinLength, 3, 'unchanged');
     await edit.getByLabel('Account name').fill(`${name} GmbH`);
     await edit.getByLabel('Shortest extension').fill('3');
@@ -106,7 +106,7 @@ test('accounts, number inventory, carrier trunks and the rate deck', { skip }, a
     await alloc.getByLabel('Range from').fill(rangeStart);
     await alloc.getByLabel('How many').fill('3');
     await alloc.getByRole('button', { name: 'Add range' }).click();
-    assert.equal(await alloc.getByLabel('Numbers to allocate').inputValue(), [...typed, ...range].join('\n'));
+    await eventually(() => alloc.getByLabel('Numbers to allocate').inputValue(), [...typed, ...range].join('\n'), 'alloc.getByLabel(Numbers to allocate) inputValue');
     await alloc.getByRole('button', { name: 'Allocate 5 numbers' }).click();
     await op.getByRole('status').filter({ hasText: 'Allocated 5 numbers' }).waitFor();
     await alloc.waitFor({ state: 'hidden' });
@@ -124,16 +124,16 @@ test('accounts, number inventory, carrier trunks and the rate deck', { skip }, a
     await alloc.getByRole('button', { name: 'Allocate 3 numbers' }).click();
     const refusals = alloc.getByRole('list', { name: 'What the server said about each number' });
     await refusals.waitFor();
-    assert.match(await refusals.locator('li.refused').innerText(), new RegExp(`^\\${typed[1]}\\s+Refused: \\${typed[1]} is already allocated$`));
-    assert.equal(await refusals.locator('li').count(), 3);
-    assert.match(await refusals.locator('li').nth(0).innerText(), new RegExp(`\\${fresh[0]}[\\s\\S]*Not allocated`));
+    await eventually(() => refusals.locator('li.refused').innerText(), new RegExp(`^\\${typed[1]}\\s+Refused: \\${typed[1]} is already allocated$`), 'refusals.locator(li.refused) innerText');
+    await eventually(() => refusals.locator('li').count(), 3, 'refusals.locator(li) count');
+    await eventually(() => refusals.locator('li').nth(0).innerText(), new RegExp(`\\${fresh[0]}[\\s\\S]*Not allocated`), 'refusals.locator(li).nth(0) innerText');
     const textareaField = alloc.locator('.field', { has: op.getByLabel('Numbers to allocate') });
-    assert.equal(await textareaField.getByRole('alert').innerText(), `${typed[1]}: ${typed[1]} is already allocated`);
+    await eventually(() => textareaField.getByRole('alert').innerText(), `${typed[1]}: ${typed[1]} is already allocated`, 'textareaField.getByRole(alert) innerText');
     assert.deepEqual((await inventory()).map((x) => x.e164).sort(), held.map((x) => x.e164).sort(), 'nothing was allocated');
     await alloc.getByRole('button', { name: 'Cancel' }).click();
 
     // release a reserved number (the main number offers no release)
-    assert.equal(await op.getByRole('button', { name: `Release ${mainNumber}` }).count(), 0);
+    await eventually(() => op.getByRole('button', { name: `Release ${mainNumber}` }).count(), 0, 'op.getByRole(button, { name: Release ${mainNumber} }) count');
     await op.getByRole('button', { name: `Release ${range[2]}` }).click();
     await op.getByRole('dialog', { name: `Release ${range[2]}?` }).getByRole('button', { name: 'Release' }).click();
     await op.getByRole('status').filter({ hasText: `Released ${range[2]}` }).waitFor();
@@ -156,7 +156,7 @@ test('accounts, number inventory, carrier trunks and the rate deck', { skip }, a
     await add.waitFor({ state: 'hidden' });
     const row = op.getByRole('row', { name: /Carrier Berlin/ });
     await row.waitFor();
-    assert.match(await row.innerText(), /10\s+Carrier Berlin\s+sip\.carrier\.example:5061\s+TLS\s+tandem-01\s+password set\s+203\.0\.113\.0\/28\s+2001:db8:5::10\s+enabled/);
+    await eventually(() => row.innerText(), /10\s+Carrier Berlin\s+sip\.carrier\.example:5061\s+TLS\s+tandem-01\s+password set\s+203\.0\.113\.0\/28\s+2001:db8:5::10\s+enabled/, 'row innerText');
     const trunks = async () => (await h.call('GET', '/v1/trunks', { token: h.operatorToken })).body.items;
     const [trunk] = await trunks();
     assert.deepEqual([trunk.name, trunk.port, trunk.transport, trunk.username, trunk.hasPassword, trunk.priority, 'password' in trunk], ['Carrier Berlin', 5061, 'TLS', 'tandem-01', true, 10, false]);
@@ -169,14 +169,14 @@ test('accounts, number inventory, carrier trunks and the rate deck', { skip }, a
     await add.getByRole('button', { name: 'Add trunk' }).click();
     const nameField = add.locator('.field', { has: op.getByLabel('Name', { exact: true }) });
     await nameField.getByRole('alert').waitFor();
-    assert.match(await nameField.getByRole('alert').innerText(), /A carrier trunk named "carrier berlin" exists already/);
+    await eventually(() => nameField.getByRole('alert').innerText(), /A carrier trunk named "carrier berlin" exists already/, 'nameField.getByRole(alert) innerText');
     await add.getByRole('button', { name: 'Cancel' }).click();
     assert.equal((await trunks()).length, 1);
     // edit: the password field starts empty and, left empty, keeps the stored password
     await op.getByRole('button', { name: 'Edit Carrier Berlin' }).click();
     const editTrunk = op.getByRole('dialog', { name: 'Edit Carrier Berlin' });
-    assert.equal(await editTrunk.getByLabel('New password').inputValue(), '');
-    assert.match(await editTrunk.innerText(), /A password is stored \(never shown\)/);
+    await eventually(() => editTrunk.getByLabel('New password').inputValue(), '', 'editTrunk.getByLabel(New password) inputValue');
+    await eventually(() => editTrunk.innerText(), /A password is stored \(never shown\)/, 'editTrunk innerText');
     await editTrunk.getByLabel('Priority').fill('5');
     await editTrunk.getByRole('button', { name: 'Save' }).click();
     await editTrunk.waitFor({ state: 'hidden' });
@@ -222,14 +222,14 @@ test('accounts, number inventory, carrier trunks and the rate deck', { skip }, a
     await imp.getByRole('button', { name: 'Replace the deck' }).click();
     const csvField = imp.locator('.field', { has: op.getByLabel('CSV', { exact: true }) });
     await csvField.getByRole('alert').waitFor();
-    assert.match(await csvField.getByRole('alert').innerText(), /^Row 2 \(line 3\) of the rate deck: the per_minute "abc" is not a price.*\(2 bad rows in all; nothing was imported\)$/);
+    await eventually(() => csvField.getByRole('alert').innerText(), /^Row 2 \(line 3\) of the rate deck: the per_minute "abc" is not a price.*\(2 bad rows in all; nothing was imported\)$/, 'csvField.getByRole(alert) innerText');
     const bad = await imp.getByRole('group', { name: 'Bad rows' }).innerText();
     assert.match(bad, /Nothing was imported; the deck is unchanged\./);
     assert.match(bad, /Line 3 \(row 2\), per_minute: the per_minute "abc" is not a price/);
     assert.match(bad, /Line 4 \(row 3\), prefix: the prefix "034" starts with 0/);
     assert.deepEqual(await rows(), good, 'nothing changed');
     await imp.getByRole('button', { name: 'Cancel' }).click();
-    assert.equal(await op.getByRole('row').filter({ hasText: 'Austria' }).count(), 1);
+    await eventually(() => op.getByRole('row').filter({ hasText: 'Austria' }).count(), 1, 'op.getByRole(row).filter({ hasText: Austria }) count');
     p.assertNoConsoleErrors(op);
   } finally {
     await p.close();

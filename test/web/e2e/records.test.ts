@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import type { Party } from '../../../src/routing/types.ts';
 import { recordCall, recordCalls, type CallLegInput } from '../../../src/services/call-records.ts';
 import { makeAccount, makeUser, uniq } from '../../support/harness.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -67,20 +67,20 @@ test('call log, invoices and audit log', { skip }, async () => {
     const page = await p.openAs(t.adminToken, '/call-log');
     await page.getByRole('heading', { name: 'Call log', level: 1 }).waitFor();
     await waitRows(page, 50);
-    assert.match(await bodyRows(page).first().innerText(), /\+4915111222333/, 'the newest call comes first');
+    await eventually(() => bodyRows(page).first().innerText(), /\+4915111222333/, 'the newest call comes first');
     await page.getByRole('button', { name: 'Load more' }).click();
     await waitRows(page, 62);
-    assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0, 'no further page');
+    await eventually(() => page.getByRole('button', { name: 'Load more' }).count(), 0, 'no further page');
 
     // direction: the one inbound call, from a withheld number: the server refuses a callback and says why
     await page.getByLabel('Direction').selectOption('inbound');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await waitRows(page, 1);
-    assert.match(await bodyRows(page).first().innerText(), /Withheld[\s\S]*Ida Invoice[\s\S]*Inbound/);
+    await eventually(() => bodyRows(page).first().innerText(), /Withheld[\s\S]*Ida Invoice[\s\S]*Inbound/, 'bodyRows(page).first() innerText');
     await page.getByRole('button', { name: /^Details of the call from Withheld/ }).click();
     const inboundDialog = page.getByRole('dialog', { name: 'Call details' });
     await inboundDialog.getByRole('button', { name: 'Show what to dial' }).click();
-    assert.match(await inboundDialog.getByRole('alert').innerText(), /This call cannot be called back: the other party withheld their number/);
+    await eventually(() => inboundDialog.getByRole('alert').innerText(), /This call cannot be called back: the other party withheld their number/, 'inboundDialog.getByRole(alert) innerText');
     await inboundDialog.getByRole('button', { name: 'Close' }).click();
 
     // user: Carl's calls are the internal one he took; its details and what the server says to dial back
@@ -90,16 +90,16 @@ test('call log, invoices and audit log', { skip }, async () => {
     await page.getByLabel('User', { exact: true }).selectOption({ label: `Carl Colleague (${carl.extension})` });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await waitRows(page, 1);
-    assert.match(await bodyRows(page).first().innerText(), /Ida Invoice[\s\S]*Carl Colleague[\s\S]*Internal[\s\S]*Answered[\s\S]*3:20[\s\S]*On-net \(own account\)[\s\S]*0\.0000/);
+    await eventually(() => bodyRows(page).first().innerText(), /Ida Invoice[\s\S]*Carl Colleague[\s\S]*Internal[\s\S]*Answered[\s\S]*3:20[\s\S]*On-net \(own account\)[\s\S]*0\.0000/, 'bodyRows(page).first() innerText');
     const internal = (await h.call('GET', `/v1/call-records?userId=${carl.id}`, { token: t.adminToken })).body.items[0];
     const callback = await h.call('GET', `/v1/call-records/${internal.id}/callback`, { token: t.adminToken });
     assert.equal(callback.status, 200, callback.text);
     await page.getByRole('button', { name: /^Details of the call from Ida Invoice to Carl Colleague/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Call details' });
-    assert.match(await dialog.innerText(), new RegExp(`Own extension[\\s\\S]*${internal.interactionId}`));
+    await eventually(() => dialog.innerText(), new RegExp(`Own extension[\\s\\S]*${internal.interactionId}`), 'dialog innerText');
     await dialog.getByRole('button', { name: 'Show what to dial' }).click();
-    assert.equal(await dialog.locator('.dial').innerText(), callback.body.dial);
-    assert.match(await dialog.getByRole('status').innerText(), new RegExp(callback.body.explanation.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await eventually(() => dialog.locator('.dial').innerText(), callback.body.dial, 'dialog.locator(.dial) innerText');
+    await eventually(() => dialog.getByRole('status').innerText(), new RegExp(callback.body.explanation.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'dialog.getByRole(status) innerText');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     // dates: June 2025 has the six calls; a range that ends before it starts is the server's refusal, next to "To"
@@ -109,17 +109,17 @@ test('call log, invoices and audit log', { skip }, async () => {
     await page.getByLabel('To (date, inclusive)').fill('2025-06-30');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await waitRows(page, 6);
-    assert.match(await bodyRows(page).nth(0).innerText(), /Withheld/, 'newest first: June 11 on top');
-    assert.match(await bodyRows(page).nth(5).innerText(), /\+4915123456789[\s\S]*10:00[\s\S]*National[\s\S]*0\.9100/, 'June 2, 10 minutes: 0.0100 + 10 × 0.0900');
-    assert.match(await bodyRows(page).nth(3).innerText(), /\+33123456789[\s\S]*Unrated/);
-    assert.match(await bodyRows(page).nth(1).innerText(), /\+4917612345678[\s\S]*National[\s\S]*Office Anywhere[\s\S]*0\.2400/);
+    await eventually(() => bodyRows(page).nth(0).innerText(), /Withheld/, 'newest first: June 11 on top');
+    await eventually(() => bodyRows(page).nth(5).innerText(), /\+4915123456789[\s\S]*10:00[\s\S]*National[\s\S]*0\.9100/, 'June 2, 10 minutes: 0.0100 + 10 × 0.0900');
+    await eventually(() => bodyRows(page).nth(3).innerText(), /\+33123456789[\s\S]*Unrated/, 'bodyRows(page).nth(3) innerText');
+    await eventually(() => bodyRows(page).nth(1).innerText(), /\+4917612345678[\s\S]*National[\s\S]*Office Anywhere[\s\S]*0\.2400/, 'bodyRows(page).nth(1) innerText');
     await shot(page, 'call-log');
     await page.getByLabel('From (date)').fill('2025-06-05');
     await page.getByLabel('To (date, inclusive)').fill('2025-06-01');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const toField = page.locator('.field', { has: page.getByLabel('To (date, inclusive)') });
     await toField.getByRole('alert').waitFor();
-    assert.match(await toField.getByRole('alert').innerText(), /"to" must be later than "from"/);
+    await eventually(() => toField.getByRole('alert').innerText(), /"to" must be later than "from"/, 'toField.getByRole(alert) innerText');
     p.assertNoConsoleErrors(page);
 
     // ---- the invoice: this month by default (UTC), then an empty month, then June 2025 as the server totals it
@@ -127,13 +127,13 @@ test('call log, invoices and audit log', { skip }, async () => {
     const now = (await h.call('GET', `/v1/invoices/${thisMonth}`, { token: t.adminToken })).body;
     const inv = await p.openAs(t.adminToken, '/invoices');
     await inv.getByRole('heading', { name: 'Invoices', level: 1 }).waitFor();
-    assert.equal(await inv.getByLabel('Month').inputValue(), thisMonth);
+    await eventually(() => inv.getByLabel('Month').inputValue(), thisMonth, 'inv.getByLabel(Month) inputValue');
     await inv.locator('table.invoice').waitFor();
-    assert.match(await inv.locator('table.invoice').innerText(), /Public network, by destination[\s\S]*National\s+Germany mobile\s+1\s+2\s+0\.1900/);
-    assert.match(await inv.locator('table.invoice tfoot').innerText(), new RegExp(`Total\\s+1\\s+2\\s+${money(now.totals.cost)}`));
+    await eventually(() => inv.locator('table.invoice').innerText(), /Public network, by destination[\s\S]*National\s+Germany mobile\s+1\s+2\s+0\.1900/, 'inv.locator(table.invoice) innerText');
+    await eventually(() => inv.locator('table.invoice tfoot').innerText(), new RegExp(`Total\\s+1\\s+2\\s+${money(now.totals.cost)}`), 'inv.locator(table.invoice tfoot) innerText');
     await inv.getByLabel('Month').fill('2024-02');
     await inv.getByText('No usage in February 2024').waitFor();
-    assert.equal(await inv.locator('table.invoice').count(), 0);
+    await eventually(() => inv.locator('table.invoice').count(), 0, 'inv.locator(table.invoice) count');
     await inv.getByLabel('Month').fill('2025-06');
     await inv.getByRole('heading', { name: /Invoice for June 2025/ }).waitFor();
     await inv.locator('table.invoice').waitFor();
@@ -145,8 +145,8 @@ test('call log, invoices and audit log', { skip }, async () => {
     assert.match(body, /Office Anywhere legs \(toll\)\s+National\s+Germany mobile\s+1\s+3\s+0\.2400/);
     assert.match(body, new RegExp(`Total\\s+${june.totals.calls}\\s+${june.totals.minutes}\\s+${money(june.totals.cost)}\\s+${june.unrated}`));
     assert.equal(june.lines.length, 5);
-    assert.match(await inv.getByRole('group', { name: 'Totals' }).innerText(), /Total\s+1\.2350[\s\S]*Calls\s+5/);
-    assert.match(await inv.locator('.invoice-notes').innerText(), /Unrated: 1 call/);
+    await eventually(() => inv.getByRole('group', { name: 'Totals' }).innerText(), /Total\s+1\.2350[\s\S]*Calls\s+5/, 'inv.getByRole(group, { name: Totals }) innerText');
+    await eventually(() => inv.locator('.invoice-notes').innerText(), /Unrated: 1 call/, 'inv.locator(.invoice-notes) innerText');
     await shot(inv, 'invoices');
     p.assertNoConsoleErrors(inv);
 
@@ -157,7 +157,7 @@ test('call log, invoices and audit log', { skip }, async () => {
     const audit = await p.openAs(t.adminToken, '/audit');
     await audit.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
     await bodyRows(audit).first().getByText(`${admin.firstName} ${admin.lastName}`).waitFor();
-    assert.match(await bodyRows(audit).first().innerText(), new RegExp(`${admin.firstName} ${admin.lastName}\\s+user\\.update\\s+user\\s+Ida Renamed`));
+    await eventually(() => bodyRows(audit).first().innerText(), new RegExp(`${admin.firstName} ${admin.lastName}\\s+user\\.update\\s+user\\s+Ida Renamed`), 'bodyRows(audit).first() innerText');
     await shot(audit, 'audit');
     await audit.getByLabel('Action').fill('user.update');
     await audit.getByRole('button', { name: 'Apply filters' }).click();
@@ -170,8 +170,8 @@ test('call log, invoices and audit log', { skip }, async () => {
     assert.match(after, /"lastName": "Renamed"/);
     assert.match(after, /"password": "\[redacted\]"/);
     const changed = entry.getByRole('table', { name: 'Changed fields' });
-    assert.match(await changed.getByRole('row', { name: /lastName/ }).innerText(), /lastName\s+"Invoice"\s+"Renamed"/);
-    assert.match(await changed.getByRole('row', { name: /password/ }).first().innerText(), /password\s+—\s+"\[redacted\]"/);
+    await eventually(() => changed.getByRole('row', { name: /lastName/ }).innerText(), /lastName\s+"Invoice"\s+"Renamed"/, 'changed.getByRole(row, { name: /lastName/ }) innerText');
+    await eventually(() => changed.getByRole('row', { name: /password/ }).first().innerText(), /password\s+—\s+"\[redacted\]"/, 'changed.getByRole(row, { name: /password/ }).first() innerText');
     assert.ok(!(await audit.content()).includes('a brand new password 9'), 'the password is nowhere on the page');
     // every change of the same request: the one entry again, now by request id
     await entry.getByRole('button', { name: 'Every change of this request' }).click();
@@ -180,7 +180,7 @@ test('call log, invoices and audit log', { skip }, async () => {
     const requestId = new URL(audit.url()).searchParams.get('requestId');
     const byRequest = await h.call('GET', `/v1/audit?requestId=${encodeURIComponent(requestId!)}`, { token: t.adminToken });
     assert.deepEqual(byRequest.body.items.map((e: { action: string }) => e.action), ['user.update']);
-    assert.equal(await audit.getByLabel('Request id').inputValue(), requestId);
+    await eventually(() => audit.getByLabel('Request id').inputValue(), requestId, 'audit.getByLabel(Request id) inputValue');
     // a filter that matches nothing says so
     await audit.getByRole('button', { name: 'Clear' }).click();
     await audit.getByLabel('Action').fill('no.such.action');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeAccount, makeUser } from '../../support/harness.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -20,15 +20,15 @@ test('sign-in, role-aware navigation, operator account picker, sign-out', { skip
     await login.getByLabel('E-mail').fill(`nobody@${t.domain}`);
     await login.getByLabel('Password').fill('wrong password');
     await login.getByRole('button', { name: 'Sign in' }).click();
-    assert.match(await login.getByRole('alert').innerText(), /e-mail or password/i);
-    assert.equal(await login.getByRole('navigation').count(), 0);
+    await eventually(() => login.getByRole('alert').innerText(), /e-mail or password/i, 'login.getByRole(alert) innerText');
+    await eventually(() => login.getByRole('navigation').count(), 0, 'login.getByRole(navigation) count');
     p.assertNoConsoleErrors(login);
 
     const admin = await p.signIn(t.adminEmail, 'admin password 1');
     await admin.getByRole('heading', { name: 'Numbers', level: 1 }).waitFor();
     const nav = admin.getByRole('navigation', { name: 'Main' });
     for (const label of ['Numbers', 'Users', 'Federations', 'Audit log']) assert.equal(await nav.getByRole('link', { name: label }).count(), 1, label);
-    assert.equal(await nav.getByRole('link', { name: 'Accounts' }).count(), 0, 'an account admin has no platform pages');
+    await eventually(() => nav.getByRole('link', { name: 'Accounts' }).count(), 0, 'an account admin has no platform pages');
     await shot(admin, 'shell');
     await admin.getByRole('button', { name: 'Sign out' }).click();
     await admin.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -43,7 +43,7 @@ test('sign-in, role-aware navigation, operator account picker, sign-out', { skip
     await op.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
     await op.getByLabel('Acting in account').selectOption({ label: 'Acme Shell' });
     await op.getByRole('heading', { name: 'Numbers', level: 1 }).waitFor();
-    assert.equal(await op.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count(), 1);
+    await eventually(() => op.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count(), 1, 'op.getByRole(navigation, { name: Main }).getByRole(link, { name: Users }) count');
     p.assertNoConsoleErrors(op);
   } finally {
     await p.close();

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { activeNumbers, makeAccount, makeUser } from '../../support/harness.ts';
 import { distinctAdminExtensions, federate } from '../../support/federation.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -51,10 +51,10 @@ test('a cross-account extension call resolved, a refused dial, and an inbound pl
     assert.equal(expected.callerId.source, 'federation_name_extension');
     await decision.getByText(/federation policy: name \+ extension/).waitFor();
     const steps = result.getByRole('region', { name: 'Explanation' }).getByRole('listitem');
-    assert.equal(await steps.count(), expected.explanation.length);
+    await eventually(() => steps.count(), expected.explanation.length, 'steps count');
     await steps.filter({ hasText: 'linked_extension' }).getByText(expected.explanation.find((s: { rule: string }) => s.rule === 'linked_extension').why).waitFor();
     await result.getByText('Raw answer (JSON)').click();
-    assert.match(await result.locator('details.raw pre').innerText(), /"routeClass": "linked_extension"/);
+    await eventually(() => result.locator('details.raw pre').innerText(), /"routeClass": "linked_extension"/, 'result.locator(details.raw pre) innerText');
     await shot(page, 'simulator');
 
     // a national number under the internal-only rule: refused, with the engine's reason and status
@@ -65,7 +65,7 @@ test('a cross-account extension call resolved, a refused dial, and an inbound pl
     await form.getByRole('button', { name: 'Simulate' }).click();
     await result.getByText(`dials 0301234567: refused — ${refused.reason}`, { exact: false }).waitFor();
     await result.getByRole('region', { name: 'Decision' }).getByText('SIP 403 Forbidden').waitFor();
-    assert.equal(await result.getByRole('region', { name: 'Decision' }).getByText('Refused', { exact: true }).count(), 1);
+    await eventually(() => result.getByRole('region', { name: 'Decision' }).getByText('Refused', { exact: true }).count(), 1, 'result.getByRole(region, { name: Decision }).getByText(Refused, { exact: true }) count');
 
     // inbound: Ana's number called from a public number
     await page.getByRole('tab', { name: 'A number is called' }).click();

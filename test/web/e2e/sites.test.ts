@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { makeAccount, nextNumber } from '../../support/harness.ts';
-import { requireBrowser, shot, startPortal } from '../support/portal.ts';
+import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
 
@@ -46,7 +46,7 @@ test('sites: alphabetical, add with a main number, edit, refused and allowed del
     await page.getByRole('heading', { name: 'Sites', level: 1 }).waitFor();
     await shows(page, ['Berlin office', 'Head office', 'Zurich office']);
     const zurichRow = page.getByRole('row').filter({ hasText: 'Zurich office' });
-    assert.match(await zurichRow.innerText(), new RegExp(`Europe/Zurich\\s+Bahnhofstrasse 1\\s+\\${zurich.body.mainNumber}`));
+    await eventually(() => zurichRow.innerText(), new RegExp(`Europe/Zurich\\s+Bahnhofstrasse 1\\s+\\${zurich.body.mainNumber}`), 'zurichRow innerText');
     assert.equal(await zurichRow.getByRole('link', { name: zurich.body.mainNumber }).getAttribute('href'), `/numbers?site=${zurich.body.id}`);
 
     // add: a main number already allocated is refused next to the field, nothing is created
@@ -80,8 +80,8 @@ test('sites: alphabetical, add with a main number, edit, refused and allowed del
     // edit: rename and move Zurich; the main number is shown read-only
     await page.getByRole('button', { name: 'Edit Zurich office' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit Zurich office' });
-    assert.match(await edit.innerText(), new RegExp(`Main number\\s+\\${zurich.body.mainNumber}\\s+\\(read-only\\)`));
-    assert.equal(await edit.getByLabel('Main number').count(), 0, 'no field for the main number');
+    await eventually(() => edit.innerText(), new RegExp(`Main number\\s+\\${zurich.body.mainNumber}\\s+\\(read-only\\)`), 'edit innerText');
+    await eventually(() => edit.getByLabel('Main number').count(), 0, 'no field for the main number');
     await edit.getByLabel('Name').fill('Basel office');
     await edit.getByLabel('Address').fill('Marktplatz 9, Basel');
     await edit.getByRole('button', { name: 'Save site' }).click();
@@ -105,7 +105,7 @@ test('sites: alphabetical, add with a main number, edit, refused and allowed del
     await page.getByRole('button', { name: 'Delete Head office' }).click();
     const del = page.getByRole('dialog', { name: 'Delete site' });
     await del.getByRole('button', { name: 'Delete site' }).click();
-    assert.match(await del.getByRole('alert').innerText(), /The site still has 1 user\(s\)/);
+    await eventually(() => del.getByRole('alert').innerText(), /The site still has 1 user\(s\)/, 'del.getByRole(alert) innerText');
     await del.getByRole('button', { name: 'Cancel' }).click();
     assert.equal((await p.h.call('GET', `/v1/sites/${t.siteId}`, { token })).status, 200);
     await shows(page, ['Amsterdam office', 'Basel office', 'Berlin office', 'Head office']);

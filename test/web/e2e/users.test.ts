@@ -57,8 +57,8 @@ test('users: add through the form with its errors, search as you type, site filt
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'Existing Person' }).waitFor();
     const existingRow = rows(page).filter({ hasText: 'Existing Person' });
-    assert.match(await existingRow.innerText(), /2100/);
-    assert.match(await existingRow.innerText(), /Head office/);
+    await eventually(() => existingRow.innerText(), /2100/, 'existingRow innerText');
+    await eventually(() => existingRow.innerText(), /Head office/, 'existingRow innerText');
 
     // add: a taken e-mail, then a taken extension, each next to its field, nothing created
     await page.getByRole('button', { name: 'Add user' }).click();
@@ -94,8 +94,8 @@ test('users: add through the form with its errors, search as you type, site filt
       { firstName: 'Ada', lastName: 'Lovelace', email, extension: '2101', siteId: branch.body.id, role: 'site_admin', hasPassword: true },
     );
     const adaRow = rows(page).filter({ hasText: 'Ada Lovelace' });
-    assert.match(await adaRow.innerText(), /Branch office/);
-    assert.match(await adaRow.innerText(), /Site admin/);
+    await eventually(() => adaRow.innerText(), /Branch office/, 'adaRow innerText');
+    await eventually(() => adaRow.innerText(), /Site admin/, 'adaRow innerText');
 
     // search as you type (no Enter): name, then extension
     const search = page.getByLabel('Search');
@@ -126,13 +126,13 @@ test('users: add through the form with its errors, search as you type, site filt
     await shot(page, 'users');
     await page.getByRole('button', { name: 'Load more' }).click();
     await shows(page, 53);
-    assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0, 'no further page');
-    assert.match(await rows(page).last().innerText(), /Bulk Zz49/);
+    await eventually(() => page.getByRole('button', { name: 'Load more' }).count(), 0, 'no further page');
+    await eventually(() => rows(page).last().innerText(), /Bulk Zz49/, 'rows(page).last() innerText');
 
     // delete with confirmation: cancel keeps the user, confirm removes them
     await page.getByRole('button', { name: 'Delete Existing Person' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete user' });
-    assert.match(await confirm.innerText(), /Extension 2100 becomes free/);
+    await eventually(() => confirm.innerText(), /Extension 2100 becomes free/, 'confirm innerText');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     assert.equal((await p.h.call('GET', `/v1/users/${existing.id}`, { token: t.adminToken })).status, 200);
     await page.getByRole('button', { name: 'Delete Existing Person' }).click();
@@ -146,7 +146,7 @@ test('users: add through the form with its errors, search as you type, site filt
     await shows(page, [adminName]);
     await page.getByRole('button', { name: `Delete ${adminName}` }).click();
     await confirm.getByRole('button', { name: 'Delete user' }).click();
-    assert.match(await confirm.getByRole('alert').innerText(), /last account admin/);
+    await eventually(() => confirm.getByRole('alert').innerText(), /last account admin/, 'confirm.getByRole(alert) innerText');
     assert.equal((await p.h.call('GET', `/v1/users/${t.adminId}`, { token: t.adminToken })).status, 200);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
 
@@ -157,7 +157,7 @@ test('users: add through the form with its errors, search as you type, site filt
     await dialog.getByLabel('Last name').fill('Toomany');
     await dialog.getByLabel('E-mail').fill(`one.toomany@${t.domain}`);
     await dialog.getByRole('button', { name: 'Add user' }).click();
-    assert.equal(await dialog.getByRole('alert').innerText(), 'The account has 52 users and its limit is 52; no more users can be added');
+    await eventually(() => dialog.getByRole('alert').innerText(), 'The account has 52 users and its limit is 52; no more users can be added', 'dialog.getByRole(alert) innerText');
     assert.deepEqual((await p.h.call('GET', '/v1/users?q=Toomany', { token: t.adminToken })).body.items, [], 'nothing was created');
     p.assertNoConsoleErrors(page);
   } finally {
@@ -177,9 +177,9 @@ test('user detail: edit, alternate phones, Office Anywhere prerequisites from fa
 
     const check = (name: string) => page.getByRole('list', { name: 'Office Anywhere prerequisites' }).getByRole('listitem').filter({ hasText: name });
     // every prerequisite fails at first, each with the server's sentence
-    assert.match(await check('Portal number').innerText(), /Not met[\s\S]*No Office Anywhere portal number serves the site Head office/);
-    assert.match(await check('User enabled').innerText(), /Not met[\s\S]*not enabled for Office Anywhere/);
-    assert.match(await check('Active alternate phone').innerText(), /Not met[\s\S]*no alternate phone/);
+    await eventually(() => check('Portal number').innerText(), /Not met[\s\S]*No Office Anywhere portal number serves the site Head office/, 'check(Portal number) innerText');
+    await eventually(() => check('User enabled').innerText(), /Not met[\s\S]*not enabled for Office Anywhere/, 'check(User enabled) innerText');
+    await eventually(() => check('Active alternate phone').innerText(), /Not met[\s\S]*no alternate phone/, 'check(Active alternate phone) innerText');
     await page.getByText('Not ready').waitFor();
     await page.getByText('No outbound call rule is assigned to this user.').waitFor();
 
@@ -212,9 +212,9 @@ test('user detail: edit, alternate phones, Office Anywhere prerequisites from fa
     const phones = page.getByRole('table', { name: 'Alternate phones' });
     const mobile = phones.getByRole('row').filter({ hasText: '+4915123456789' });
     await mobile.waitFor();
-    assert.match(await mobile.innerText(), /Mobile[\s\S]*Active/);
+    await eventually(() => mobile.innerText(), /Mobile[\s\S]*Active/, 'mobile innerText');
     await check('Active alternate phone').filter({ hasText: 'Passed' }).waitFor();
-    assert.match(await check('Active alternate phone').innerText(), /1 active alternate phone: \+4915123456789/);
+    await eventually(() => check('Active alternate phone').innerText(), /1 active alternate phone: \+4915123456789/, 'check(Active alternate phone) innerText');
 
     await page.getByLabel('Alternate phone number').fill('+494012345678');
     await page.getByLabel('Label').fill('Home');
@@ -222,7 +222,7 @@ test('user detail: edit, alternate phones, Office Anywhere prerequisites from fa
     await page.getByRole('button', { name: 'Add phone' }).click();
     const landline = phones.getByRole('row').filter({ hasText: '+494012345678' });
     await landline.waitFor();
-    assert.match(await landline.innerText(), /Landline[\s\S]*Home[\s\S]*Inactive/);
+    await eventually(() => landline.innerText(), /Landline[\s\S]*Home[\s\S]*Inactive/, 'landline innerText');
 
     // a number of the account itself is refused next to the field
     await page.getByLabel('Alternate phone number').fill(t.mainNumber);
@@ -234,7 +234,7 @@ test('user detail: edit, alternate phones, Office Anywhere prerequisites from fa
     await page.getByRole('button', { name: 'Activate +4915123456789' }).waitFor();
     await eventually(() => mobile.innerText(), /Inactive/, 'the mobile reads inactive');
     await check('Active alternate phone').filter({ hasText: 'Not met' }).waitFor();
-    assert.match(await check('Active alternate phone').innerText(), /None of the user's 2 alternate phones is active/);
+    await eventually(() => check('Active alternate phone').innerText(), /None of the user's 2 alternate phones is active/, 'check(Active alternate phone) innerText');
     const alts = (await p.h.call('GET', `/v1/users/${u.id}/alternate-phones`, { token: t.adminToken })).body.items;
     assert.deepEqual(alts.map((a: { number: string; kind: string; label: string; active: boolean }) => [a.number, a.kind, a.label, a.active]),
       [['+4915123456789', 'mobile', 'Mobile', false], ['+494012345678', 'landline', 'Home', false]]);
@@ -250,7 +250,7 @@ test('user detail: edit, alternate phones, Office Anywhere prerequisites from fa
     assert.equal(portal.status, 201, portal.text);
     await page.reload();
     await check('Portal number').filter({ hasText: 'Passed' }).waitFor();
-    assert.match(await check('Portal number').innerText(), new RegExp(`Portal number \\${n!.e164} serves the site Head office`));
+    await eventually(() => check('Portal number').innerText(), new RegExp(`Portal number \\${n!.e164} serves the site Head office`), 'check(Portal number) innerText');
     await page.getByRole('button', { name: 'Activate +4915123456789' }).click();
     await check('Active alternate phone').filter({ hasText: 'Passed' }).waitFor();
     await page.getByText('Ready', { exact: true }).waitFor();
@@ -271,7 +271,7 @@ test('user detail: edit, alternate phones, Office Anywhere prerequisites from fa
     await page.reload();
     const ruleCard = page.getByRole('region', { name: 'Outbound call rule' });
     await ruleCard.getByText('National only').waitFor();
-    assert.match(await ruleCard.innerText(), /Dial plan\s*National/);
+    await eventually(() => ruleCard.innerText(), /Dial plan\s*National/, 'ruleCard innerText');
     assert.equal(await ruleCard.getByRole('link', { name: 'Outbound call rules' }).getAttribute('href'), '/call-rules');
     await shot(page, 'user-detail');
     p.assertNoConsoleErrors(page);
