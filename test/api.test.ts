@@ -201,6 +201,31 @@ describe('audit', () => {
     assert.ok(!log.text.includes('secret password 99'));
   });
 
+  test('filters: by who acted and by time ([from, to)); a reversed range is refused naming "to"', async () => {
+    const t = await makeAccount(h);
+    const admin2 = await makeUser(h, t, { role: 'account_admin' });
+    await new Promise((r) => setTimeout(r, 5));
+    const startedAt = new Date().toISOString(); // after the account and admin2 were created, before admin2's change
+    await new Promise((r) => setTimeout(r, 5));
+    const byFirst = await makeUser(h, t);
+    assert.equal((await h.call('PATCH', `/v1/users/${byFirst.id}`, { token: admin2.token, body: { firstName: 'BySecond' } })).status, 200);
+    const mine = await h.call('GET', `/v1/audit?actorId=${admin2.id}`, { token: t.adminToken });
+    assert.equal(mine.status, 200, mine.text);
+    assert.deepEqual(mine.body.items.map((x: { action: string; targetId: string }) => [x.action, x.targetId]), [['user.update', byFirst.id]]);
+    const first = await h.call('GET', `/v1/audit?actorId=${t.adminId}&limit=500`, { token: t.adminToken });
+    assert.ok(first.body.items.length > 0 && first.body.items.every((x: { actorId: string }) => x.actorId === t.adminId));
+    const since = await h.call('GET', `/v1/audit?from=${encodeURIComponent(startedAt)}&limit=500`, { token: t.adminToken });
+    assert.ok(since.body.items.some((x: { actorId: string }) => x.actorId === admin2.id));
+    assert.ok(since.body.items.every((x: { at: string }) => x.at >= startedAt));
+    const until = await h.call('GET', `/v1/audit?to=${encodeURIComponent(startedAt)}&limit=500`, { token: t.adminToken });
+    assert.ok(until.body.items.length > 0 && until.body.items.every((x: { at: string }) => x.at < startedAt), 'the account was created before');
+    const reversed = await h.call('GET', `/v1/audit?from=${encodeURIComponent(startedAt)}&to=2020-01-01T00:00:00Z`, { token: t.adminToken });
+    assert.equal(reversed.status, 400);
+    assert.equal(reversed.body.field, 'to');
+    const notId = await h.call('GET', '/v1/audit?actorId=someone', { token: t.adminToken });
+    assert.equal(notId.status, 400);
+  });
+
   test('a refused write leaves no audit row', async () => {
     const before = (await h.call('GET', '/v1/audit?limit=500', { token: a.adminToken })).body.items.length;
     const r = await h.call('POST', '/v1/users', { token: a.adminToken, body: { siteId: a.siteId, firstName: 'X', lastName: 'Y', email: `z${uniq()}@x.com`, extension: '100' } });

@@ -179,6 +179,26 @@ describe('recording a call', () => {
     assert.equal(badCursor.body.field, 'cursor');
   });
 
+  test('filter by number: either party, typed in E.164 or national form; a number that is not one is refused by name', async () => {
+    const s = new Date('2025-04-01T10:00:00Z');
+    const external = '+4917699887766';
+    const [inbound] = await recordCall(h.services, [{ accountId: a.accountId, direction: 'inbound', userId: a2.id, from: PUBLIC(external), to: party(a, a2, 'Arne Alpha'), routeClass: null, metering: 'none', startedAt: s, answeredAt: null, endedAt: new Date(s.getTime() + 20_000), result: 'no_answer' }]);
+    const [outbound] = await recordCall(h.services, [{ accountId: a.accountId, direction: 'outbound', userId: a1.id, from: party(a, a1, 'Anna Alpha', a1Number), to: PUBLIC(external), routeClass: 'public_national', metering: 'national', startedAt: new Date(s.getTime() + 60_000), answeredAt: null, endedAt: new Date(s.getTime() + 80_000), result: 'no_answer' }]);
+    const range = 'from=2025-04-01T00:00:00Z&to=2025-04-02T00:00:00Z';
+    const both = await h.call('GET', `/v1/call-records?${range}&number=${encodeURIComponent(external)}`, { token: a.adminToken });
+    assert.equal(both.status, 200, both.text);
+    assert.deepEqual(ids(both), [outbound!.id, inbound!.id], 'as caller and as callee');
+    const national = await h.call('GET', `/v1/call-records?${range}&number=${encodeURIComponent('0176 99887766')}`, { token: a.adminToken });
+    assert.deepEqual(ids(national), [outbound!.id, inbound!.id], 'the national form of the account country');
+    const own = await h.call('GET', `/v1/call-records?${range}&number=${encodeURIComponent(a1Number)}`, { token: a.adminToken });
+    assert.deepEqual(ids(own), [outbound!.id], "the account's own number");
+    assert.deepEqual(ids(await h.call('GET', `/v1/call-records?${range}&number=${encodeURIComponent('+4930123456789')}`, { token: a.adminToken })), []);
+    const bad = await h.call('GET', `/v1/call-records?number=${encodeURIComponent('12ab')}`, { token: a.adminToken });
+    assert.equal(bad.status, 400, bad.text);
+    assert.equal(bad.body.field, 'number');
+    assert.match(bad.body.detail, /"12ab" is not a valid phone number/);
+  });
+
   test('a wrong leg writes nothing, not even the legs before it', async () => {
     const before = await count('account_id = ANY($1::uuid[])', [[a.accountId, b.accountId]]);
     const good = leg({ accountId: a.accountId, direction: 'outbound', userId: a1.id, from: party(a, a1, 'Anna Alpha'), to: PUBLIC('+4917612345678'), metering: 'national' });

@@ -84,9 +84,12 @@ test("a site's number stream tells an admin of other admins' changes at that sit
     assert.equal(s.res.status, 200);
     assert.match(String(s.res.headers.get('content-type')), /^text\/event-stream/);
     await s.ready();
+    const s2 = await listen(base, `/v1/sites/${site2.body.id}/numbers/events`, t.adminToken);
+    await s2.ready();
 
     // a change at another site is not sent; one at this site is (made by the other admin)
     assert.equal((await h.call('PUT', `/v1/numbers/${other!.id}/display-name`, { token: second.token, body: { line1: 'Other', line2: 'Site' } })).status, 200);
+    await s2.waitFor((e) => (e.data as { id: string }).id === other!.id, "the other site's watcher gets it");
     assert.equal((await h.call('PUT', `/v1/numbers/${n1!.id}/assignment`, { token: second.token, body: { userId: user.id } })).status, 200);
     await s.waitFor((e) => e.event === 'number.updated' && (e.data as { id: string }).id === n1!.id, 'the assignment event');
     // renaming the assigned user changes "assigned to": sent as the user's change
@@ -97,10 +100,17 @@ test("a site's number stream tells an admin of other admins' changes at that sit
     assert.equal((await h.call('DELETE', `/v1/users/${user.id}`, { token: second.token })).status, 204);
     await s.waitFor((e) => s.events.indexOf(e) >= before && e.event === 'number.updated' && (e.data as { id: string }).id === n1!.id, 'the unassignment event');
     assert.ok(!s.events.some((e) => (e.data as { id: string }).id === other!.id), 'nothing about the other site');
+    assert.ok(!s2.events.some((e) => (e.data as { id: string }).id === n1!.id), 'nor the other way round');
+
+    // one watcher leaving does not stop the others' updates
+    s.close();
+    await s.waitEnd();
+    assert.equal((await h.call('DELETE', `/v1/numbers/${other!.id}/display-name`, { token: second.token })).status, 200);
+    await s2.waitFor((e) => e.event === 'number.updated' && (e.data as { id: string }).id === other!.id && s2.events.filter((x) => (x.data as { id: string }).id === other!.id).length === 2, 'the second change at site 2');
 
     // the server closing ends the stream rather than waiting for the client
     const closing = h.app.close();
-    await s.waitEnd();
+    await s2.waitEnd();
     await closing;
   } finally {
     await h.close().catch(() => undefined);

@@ -299,6 +299,20 @@ describe('site list and search', () => {
     assert.deepEqual(await listAll(t.adminToken, t.siteId, '%'), []);
   });
 
+  test('the site list filtered by status; an unknown status is refused by name', async () => {
+    const t = await makeAccount(h);
+    const [active] = await activeNumbers(h, t, 1);
+    const [reserved] = await allocate(h, t, 1);
+    const list = async (status: string) => h.call('GET', `/v1/sites/${t.siteId}/numbers?status=${status}&limit=500`, { token: t.adminToken });
+    const onlyActive = (await list('active')).body.items.map((x: { e164: string }) => x.e164);
+    assert.ok(onlyActive.includes(active!.e164) && !onlyActive.includes(reserved!.e164), onlyActive.join());
+    assert.ok((await list('active')).body.items.every((x: { status: string }) => x.status === 'active'));
+    assert.deepEqual((await list('reserved')).body.items.map((x: { e164: string }) => x.e164), [reserved!.e164]);
+    const bad = await list('gone');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.field, /status/);
+  });
+
   test("each row shows the extension reaching the number and, while in use, its default PIN", async () => {
     const t = await makeAccount(h);
     const [n1, n2] = await activeNumbers(h, t, 2);

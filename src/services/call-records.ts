@@ -16,6 +16,7 @@
  */
 import { AppError, invalid, notFound } from '../domain/errors.ts';
 import { isUuid, newId } from '../domain/ids.ts';
+import { parseNumber } from '../domain/phone.ts';
 import { callbackFor, partyForAccount, type Callback } from '../routing/callback.ts';
 import { routingFor } from '../routing/live.ts';
 import { countryOf, officeAnywhereClass, rateLeg } from '../routing/rating.ts';
@@ -26,6 +27,7 @@ import {
   CALL_DIRECTIONS, CALL_RESULTS, callRecordSortKey, getCallRecord, insertCallRecord, insertCallRecords, listCallRecords, toCallRecord,
   type CallDirection, type CallRecord, type CallResult, type Visibility,
 } from '../store/repos/call-records.ts';
+import { getAccount } from '../store/repos/accounts.ts';
 import { getUser } from '../store/repos/users.ts';
 import { accountOf, adminsSite, inAccount, isAdmin, type Ctx, type Services } from './context.ts';
 
@@ -208,6 +210,8 @@ export interface CallLogQuery {
   from?: string;
   to?: string;
   direction?: CallDirection;
+  /** A phone number as typed (E.164 or national form of the account's country): legs with it as either party's number. */
+  number?: string;
   limit: number;
   cursor?: string;
 }
@@ -217,7 +221,11 @@ export async function listCallRecordsFor(ctx: Ctx, q: CallLogQuery): Promise<Pag
   const after = decodeCursor(q.cursor, 2);
   if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) throw invalid('to', '"to" must be later than "from"');
   const v = await visibilityFor(ctx, q.userId);
-  const rows = await inAccount(ctx, (tx) => listCallRecords(tx.sql, accountOf(ctx), v, { from: q.from, to: q.to, direction: q.direction, after, limit: q.limit }));
+  const accountId = accountOf(ctx);
+  const rows = await inAccount(ctx, async (tx) => {
+    const number = q.number === undefined ? undefined : parseNumber(q.number, (await getAccount(tx.sql, accountId))!.country, 'number').e164;
+    return listCallRecords(tx.sql, accountId, v, { from: q.from, to: q.to, direction: q.direction, number, after, limit: q.limit });
+  });
   return toPage(rows, q.limit, callRecordSortKey, toCallRecord);
 }
 

@@ -125,13 +125,13 @@ export interface SiteNumber extends NumberSummary {
 const toSiteNumber = (r: Record<string, unknown>): SiteNumber => ({ ...toNumberSummary(r), defaultPin: r.pin_hash === null ? (r.default_pin as string) : null });
 
 /** A site's numbers by E.164; `q` matches a fragment of the number or of "assigned to" (spec §3). Admins only. */
-export async function listSiteNumbers(ctx: Ctx, siteId: string, q: { q?: string; limit: number; cursor?: string }): Promise<Page<SiteNumber>> {
+export async function listSiteNumbers(ctx: Ctx, siteId: string, q: { q?: string; status?: NumberStatus; limit: number; cursor?: string }): Promise<Page<SiteNumber>> {
   const after = decodeCursor(q.cursor, 1);
   if (!adminsSite(ctx.actor, siteId)) throw notFound('Site');
   const accountId = accountOf(ctx);
   return inAccount(ctx, async (tx) => {
     if (!(await getSite(tx.sql, accountId, siteId))) throw notFound('Site');
-    const rows = await listNumbers(tx.sql, accountId, { siteId, q: q.q, after: (after?.[0] as string | undefined) ?? null, limit: q.limit });
+    const rows = await listNumbers(tx.sql, accountId, { siteId, q: q.q, status: q.status, after: (after?.[0] as string | undefined) ?? null, limit: q.limit });
     return toPage(rows, q.limit, numberSortKey, toSiteNumber);
   });
 }

@@ -257,7 +257,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
   test('a re-INVITE without SDP (RFC 3261 §14.1, RFC 3264): the callee\'s offer in its 2xx reaches the caller, and the caller\'s answer reaches the callee in the ACK', { timeout: 30_000 }, async () => {
     const clients: SipClient[] = [];
     try {
-      const { ca, cb, caller, callee, first, d } = await answeredScriptedCall(clients, 'callee2');
+      const { ca, cb, caller, callee, d } = await answeredScriptedCall(clients, 'callee2');
 
       // The offerless re-INVITE.
       d.cseq += 1;

@@ -166,6 +166,8 @@ export interface CallRecordFilter {
   from?: string;
   to?: string;
   direction?: CallDirection;
+  /** Legs with this E.164 number as either party's number. */
+  number?: string;
   /** The last row of the previous page: [startedAt ISO, id]. */
   after?: (string | number)[] | null;
   limit: number;
@@ -181,9 +183,10 @@ export async function listCallRecords(sql: Sql, accountId: string, v: Visibility
         AND ($6::timestamptz IS NULL OR r.started_at < $6::timestamptz)
         AND ($7::text IS NULL OR r.direction = $7)
         AND ($8::timestamptz IS NULL OR (r.started_at, r.id) < ($8::timestamptz, $9::uuid))
+        AND ($11::text IS NULL OR r.from_number = $11 OR r.to_number = $11)
       ORDER BY r.started_at DESC, r.id DESC
       LIMIT $10`,
-    [accountId, ...f.params, q.from ?? null, q.to ?? null, q.direction ?? null, q.after?.[0] ?? null, q.after?.[1] ?? null, q.limit + 1]);
+    [accountId, ...f.params, q.from ?? null, q.to ?? null, q.direction ?? null, q.after?.[0] ?? null, q.after?.[1] ?? null, q.limit + 1, q.number ?? null]);
 }
 
 export const callRecordSortKey = (r: R): (string | number)[] => [iso(r.started_at), r.id as string];

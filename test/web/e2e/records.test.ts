@@ -102,6 +102,19 @@ test('call log, invoices and audit log', { skip }, async () => {
     await eventually(() => dialog.getByRole('status').innerText(), new RegExp(callback.body.explanation.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'dialog.getByRole(status) innerText');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
+    // number: either party's, typed in the national form; something that is no number is refused next to the field
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await waitRows(page, 50);
+    const numberInput = page.getByLabel('Number', { exact: true });
+    await numberInput.fill('0151 11222333');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await waitRows(page, 1);
+    await eventually(() => bodyRows(page).first().innerText(), /\+4915111222333/, 'the one call with that number');
+    await numberInput.fill('12ab');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const numberField = page.locator('.field', { has: numberInput });
+    await eventually(() => numberField.getByRole('alert').innerText(), /"12ab" is not a valid phone number/, 'the refusal next to Number');
+
     // dates: June 2025 has the six calls; a range that ends before it starts is the server's refusal, next to "To"
     await page.getByRole('button', { name: 'Clear' }).click();
     await waitRows(page, 50);
@@ -181,6 +194,30 @@ test('call log, invoices and audit log', { skip }, async () => {
     const byRequest = await h.call('GET', `/v1/audit?requestId=${encodeURIComponent(requestId!)}`, { token: t.adminToken });
     assert.deepEqual(byRequest.body.items.map((e: { action: string }) => e.action), ['user.update']);
     await eventually(() => audit.getByLabel('Request id').inputValue(), requestId, 'audit.getByLabel(Request id) inputValue');
+    // who changed it: nothing by Carl; the admin's one user.update
+    await audit.getByRole('button', { name: 'Clear' }).click();
+    const changedBy = audit.getByLabel('Changed by', { exact: true });
+    await audit.getByLabel('Find a user').fill('Colleague');
+    await changedBy.locator('option', { hasText: 'Carl Colleague' }).waitFor({ state: 'attached' });
+    await changedBy.selectOption({ label: `Carl Colleague (${carl.extension})` });
+    await audit.getByRole('button', { name: 'Apply filters' }).click();
+    await audit.getByText('No audit entries match these filters.').waitFor();
+    await audit.getByLabel('Find a user').fill(admin.lastName);
+    await changedBy.locator('option', { hasText: `${admin.firstName} ${admin.lastName}` }).waitFor({ state: 'attached' });
+    await changedBy.selectOption(t.adminId);
+    await audit.getByLabel('Action').fill('user.update');
+    await audit.getByRole('button', { name: 'Apply filters' }).click();
+    await waitRows(audit, 1);
+    await eventually(() => bodyRows(audit).first().innerText(), /user\.update\s+user\s+Ida Renamed/, 'the admin changed Ida');
+    // dates: nothing before 2021; a range that ends before it starts is refused next to "To"
+    await audit.getByRole('button', { name: 'Clear' }).click();
+    await audit.getByLabel('To (date, inclusive)').fill('2020-12-31');
+    await audit.getByRole('button', { name: 'Apply filters' }).click();
+    await audit.getByText('No audit entries match these filters.').waitFor();
+    await audit.getByLabel('From (date)').fill('2021-01-05');
+    await audit.getByRole('button', { name: 'Apply filters' }).click();
+    const auditTo = audit.locator('.field', { has: audit.getByLabel('To (date, inclusive)') });
+    await eventually(() => auditTo.getByRole('alert').innerText(), /"to" must be later than "from"/, 'the refusal next to To');
     // a filter that matches nothing says so
     await audit.getByRole('button', { name: 'Clear' }).click();
     await audit.getByLabel('Action').fill('no.such.action');

@@ -821,7 +821,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The account's audit log, newest first (secrets redacted) */
+        /**
+         * The account's audit log, newest first (secrets redacted)
+         * @description Filters combine: action, target id, request id (every change of one API request), actorId (the user or operator who acted), and from/to bounding the time of the change ([from, to)).
+         */
         get: {
             parameters: {
                 query?: {
@@ -830,6 +833,10 @@ export type paths = {
                     action?: string;
                     targetId?: string;
                     requestId?: string;
+                    /** @description UUID v7 */
+                    actorId?: string;
+                    from?: string;
+                    to?: string;
                 };
                 header?: {
                     /** @description operators: the account to act in */
@@ -1242,7 +1249,7 @@ export type paths = {
         };
         /**
          * The call log, newest first: the account's legs (admins), their sites' (site admins), or the user's own
-         * @description Each account sees only its own legs of a call; the legs of a call that crossed linked or federated accounts share an interactionId. from/to bound the start time ([from, to)). A user naming another user gets 404.
+         * @description Each account sees only its own legs of a call; the legs of a call that crossed linked or federated accounts share an interactionId. from/to bound the start time ([from, to)); number (E.164 or the national form of the account's country) keeps the legs where either party has that number. A user naming another user gets 404.
          */
         get: {
             parameters: {
@@ -1254,6 +1261,11 @@ export type paths = {
                     from?: string;
                     to?: string;
                     direction?: "outbound" | "inbound" | "internal";
+                    /**
+                     * @description phone number, E.164 or national form of the account country
+                     * @example +4915123456789
+                     */
+                    number?: string;
                 };
                 header?: {
                     /** @description operators: the account to act in */
@@ -5696,13 +5708,14 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A site's numbers by number, with each default PIN while in use (admins); q matches a fragment of the number or of the assigned-to text, case-insensitively */
+        /** A site's numbers by number, with each default PIN while in use (admins); q matches a fragment of the number or of the assigned-to text, case-insensitively; status keeps the numbers in that state */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
                     q?: string;
+                    status?: "reserved" | "active" | "pending";
                 };
                 header?: {
                     /** @description operators: the account to act in */

@@ -62,5 +62,6 @@ export function useSubmit(): { busy: boolean; error: ApiError | null; run(fn: ()
       setBusy(false);
     }
   }, []);
-  return { busy, error, run, clear: () => setError(null) };
+  const clear = useCallback(() => setError(null), []);
+  return { busy, error, run, clear };
 }

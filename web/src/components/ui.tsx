@@ -2,9 +2,9 @@
  * The portal's shared building blocks: page frame, form fields with their server error, dialogs,
  * tables, empty and error states. Every control has a label; errors are announced (role="alert").
  */
-import { useEffect, useId, useRef, useState, type ReactNode, type InputHTMLAttributes, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, type ReactNode, type InputHTMLAttributes, type SelectHTMLAttributes } from 'react';
 import type { ApiError } from '../api/client.ts';
-import { asApiError } from './data.ts';
+import { useSubmit } from './data.ts';
 
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   useEffect(() => {
@@ -155,33 +155,32 @@ export function Badge({ children, tone }: { children: ReactNode; tone?: 'ok' | '
  * A confirmation before an action that changes or removes something: says what will happen, runs
  * `onConfirm` (a server call) and shows the server's refusal in place; closes only on success.
  */
-export function ConfirmDialog({ title, open, onClose, onConfirm, confirmLabel, danger, children }: {
-  title: string; open: boolean; onClose: () => void; onConfirm: () => Promise<unknown>; confirmLabel: string; danger?: boolean; children: ReactNode;
+export function ConfirmDialog({ title, open, onClose, onConfirm, confirmLabel, busyLabel, danger, disabled, children }: {
+  title: string; open: boolean; onClose: () => void;
+  /** The server call; the dialog closes when it succeeds and shows the server's refusal when it does not. */
+  onConfirm: () => Promise<unknown>;
+  confirmLabel: string; busyLabel?: string; danger?: boolean;
+  /** The confirm button cannot be pressed (the text says why). */
+  disabled?: boolean;
+  children: ReactNode;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const submit = useSubmit();
+  const { clear } = submit;
   useEffect(() => {
-    if (open) setError(null);
-  }, [open]);
+    if (open) clear();
+  }, [open, clear]);
   const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-      onClose();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    if (await submit.run(onConfirm)) onClose();
   };
   return (
     <Dialog title={title} open={open} onClose={onClose}>
       {children}
-      <FormError error={error} />
+      <FormError error={submit.error} />
       <Actions>
         <button type="button" onClick={onClose}>Cancel</button>
-        <button type="button" className={danger ? 'danger' : 'primary'} disabled={busy} onClick={() => void confirm()}>{confirmLabel}</button>
+        <button type="button" className={danger ? 'danger' : 'primary'} disabled={submit.busy || disabled} onClick={() => void confirm()}>
+          {submit.busy && busyLabel ? busyLabel : confirmLabel}
+        </button>
       </Actions>
     </Dialog>
   );

@@ -9,7 +9,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call, once, type Answer, type ApiError } from '../../api/client.ts';
 import { useLoad, useSubmit, type Loaded } from '../../components/data.ts';
-import { Actions, Badge, Checkbox, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError } from '../../components/ui.tsx';
+import { Actions, Badge, Checkbox, ConfirmDialog, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError } from '../../components/ui.tsx';
 import { useSession } from '../../session.tsx';
 import { errorAt } from './shared.tsx';
 import './federation.css';
@@ -146,9 +146,7 @@ export default function CallRules() {
       <Dialog title={dialog?.kind === 'users' ? `Users of “${dialog.rule.name}”` : ''} open={dialog?.kind === 'users'} onClose={close} wide>
         {dialog?.kind === 'users' && <UsersForm rule={dialog.rule} rules={rules ?? []} users={users} onCancel={close} onSaved={(m) => void saved(m)} />}
       </Dialog>
-      <Dialog title={dialog?.kind === 'delete' ? `Delete “${dialog.rule.name}”` : ''} open={dialog?.kind === 'delete'} onClose={close}>
-        {dialog?.kind === 'delete' && <DeleteRule rule={dialog.rule} onCancel={close} onDeleted={() => void saved(`Deleted “${dialog.rule.name}”.`)} />}
-      </Dialog>
+      {dialog?.kind === 'delete' && <DeleteRule rule={dialog.rule} onClose={close} onDeleted={() => void saved(`Deleted “${dialog.rule.name}”.`)} />}
     </Page>
   );
 }
@@ -356,22 +354,16 @@ function UsersForm({ rule, rules, users, onCancel, onSaved }: {
   );
 }
 
-function DeleteRule({ rule, onCancel, onDeleted }: { rule: Rule; onCancel: () => void; onDeleted: () => void }) {
-  const submit = useSubmit();
+function DeleteRule({ rule, onClose, onDeleted }: { rule: Rule; onClose: () => void; onDeleted: () => void }) {
   return (
-    <div>
+    <ConfirmDialog title={`Delete “${rule.name}”`} open onClose={onClose} danger confirmLabel="Delete rule" busyLabel="Deleting…" onConfirm={async () => {
+      await call(api.DELETE('/v1/call-rules/{ruleId}', { params: { path: { ruleId: rule.id } } }));
+      onDeleted();
+    }}>
       <p>
         The rule “{rule.name}” and its {rule.organizationConnect.length} Organization Connect {rule.organizationConnect.length === 1 ? 'row are' : 'rows are'} deleted.
         {rule.userIds.length > 0 ? ` Its ${rule.userIds.length} ${rule.userIds.length === 1 ? 'user is' : 'users are'} left without an outbound call rule.` : ''}
       </p>
-      <FormError error={submit.error} />
-      <Actions>
-        <button type="button" onClick={onCancel}>Cancel</button>
-        <button type="button" className="danger" disabled={submit.busy} onClick={() => void submit.run(async () => {
-          await call(api.DELETE('/v1/call-rules/{ruleId}', { params: { path: { ruleId: rule.id } } }));
-          onDeleted();
-        })}>Delete rule</button>
-      </Actions>
-    </div>
+    </ConfirmDialog>
   );
 }

@@ -8,7 +8,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, call, once, type Answer, type Body } from '../../api/client.ts';
 import { useSubmit } from '../../components/data.ts';
-import { Actions, Badge, Checkbox, Dialog, Field, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
+import { Actions, Badge, Checkbox, ConfirmDialog, Dialog, Field, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { LoadMore, usePaged } from '../../components/paging.tsx';
 import '../records/records.css';
 import './operator.css';
@@ -119,20 +119,13 @@ function TrunkForm({ trunk, onClose, onSaved }: { trunk: Trunk | null; onClose: 
 }
 
 function Delete({ trunk, onClose, onDeleted }: { trunk: Trunk; onClose: () => void; onDeleted: () => void }) {
-  const submit = useSubmit();
-  const remove = () => void submit.run(async () => {
-    await call(api.DELETE('/v1/trunks/{trunkId}', { params: { path: { trunkId: trunk.id } } }));
-    onDeleted();
-  });
   return (
-    <Dialog title={`Delete ${trunk.name}?`} open onClose={onClose}>
+    <ConfirmDialog title={`Delete ${trunk.name}?`} open onClose={onClose} danger confirmLabel="Delete trunk" busyLabel="Deleting…" onConfirm={async () => {
+      await call(api.DELETE('/v1/trunks/{trunkId}', { params: { path: { trunkId: trunk.id } } }));
+      onDeleted();
+    }}>
       <p>Outbound calls no longer go through {trunk.host}, and calls from its inbound addresses are no longer trusted.</p>
-      <FormError error={submit.error} />
-      <Actions>
-        <button type="button" onClick={onClose}>Cancel</button>
-        <button type="button" className="danger" onClick={remove} disabled={submit.busy}>{submit.busy ? 'Deleting…' : 'Delete trunk'}</button>
-      </Actions>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

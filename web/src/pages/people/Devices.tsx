@@ -10,7 +10,7 @@ import { Link } from 'react-router';
 import { api, call, once, type Answer } from '../../api/client.ts';
 import { useSubmit } from '../../components/data.ts';
 import { SitePicker, useSites, type Site } from '../../components/SitePicker.tsx';
-import { Actions, Badge, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
+import { Actions, Badge, ConfirmDialog, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { LoadMore, usePaged } from '../../components/paging.tsx';
 import './devices.css';
 
@@ -158,28 +158,18 @@ function RotateCredentials({ device, onClose, onRotated }: { device: Device; onC
 }
 
 function DeleteDevice({ device, onClose, onDeleted }: { device: Device; onClose: () => void; onDeleted: () => void }) {
-  const submit = useSubmit();
   const inUse = device.number !== null;
-  const remove = async () => {
-    const ok = await submit.run(() => call(api.DELETE('/v1/devices/{deviceId}', { params: { path: { deviceId: device.id } } })));
-    if (ok) {
-      onDeleted();
-      onClose();
-    }
-  };
   return (
-    <Dialog title={`Delete device ${device.phoneId}?`} open onClose={onClose}>
+    <ConfirmDialog title={`Delete device ${device.phoneId}?`} open onClose={onClose} danger confirmLabel="Delete device" busyLabel="Deleting…" disabled={inUse} onConfirm={async () => {
+      await call(api.DELETE('/v1/devices/{deviceId}', { params: { path: { deviceId: device.id } } }));
+      onDeleted();
+    }}>
       {inUse ? (
         <p className="once-warning">{device.number} is logged into this handset. Log the number out of the handset before deleting it.</p>
       ) : (
         <p>Handset <strong>{device.phoneId}</strong>{device.name ? ` (${device.name})` : ''} is removed, and its SIP credentials stop working.</p>
       )}
-      <FormError error={submit.error} />
-      <Actions>
-        <button type="button" onClick={onClose}>Cancel</button>
-        <button type="button" className="danger" onClick={() => void remove()} disabled={submit.busy || inUse}>{submit.busy ? 'Deleting…' : 'Delete device'}</button>
-      </Actions>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

@@ -14,7 +14,7 @@ import { Link } from 'react-router';
 import { api, call, once, type Answer } from '../../api/client.ts';
 import { useLoad, useSubmit } from '../../components/data.ts';
 import type { Site } from '../../components/SitePicker.tsx';
-import { Actions, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
+import { Actions, ConfirmDialog, Dialog, Empty, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { useSession } from '../../session.tsx';
 import { allPages, LoadMore, usePaged } from '../../components/paging.tsx';
 import type { NumberRow } from '../telephony/NumberActions.tsx';
@@ -47,7 +47,7 @@ function useEligibleNumbers(sites: Site[] | null) {
     const taken = new Set(portals.map((p) => p.numberId));
     const bySite: { site: Site; numbers: NumberRow[] }[] = [];
     for (const site of sites) {
-      const numbers = (await siteNumbers(site.id)).filter((n) => n.status === 'active' && !n.isMain && !n.userId && !n.phoneId && !taken.has(n.id));
+      const numbers = (await siteNumbers(site.id, 'active')).filter((n) => !n.isMain && !n.userId && !n.phoneId && !taken.has(n.id));
       if (numbers.length > 0) bySite.push({ site, numbers });
     }
     return bySite;
@@ -191,26 +191,16 @@ function EditPortal({ portal, sites, onClose, onSaved }: { portal: Portal; sites
 }
 
 function DeletePortal({ portal, onClose, onDeleted }: { portal: Portal; onClose: () => void; onDeleted: () => void }) {
-  const submit = useSubmit();
-  const remove = async () => {
-    const ok = await submit.run(() => call(api.DELETE('/v1/office-anywhere/portals/{portalId}', { params: { path: { portalId: portal.id } } })));
-    if (ok) {
-      onDeleted();
-      onClose();
-    }
-  };
   return (
-    <Dialog title={`Delete portal number ${portal.name}?`} open onClose={onClose}>
+    <ConfirmDialog title={`Delete portal number ${portal.name}?`} open onClose={onClose} danger confirmLabel="Delete portal number" busyLabel="Deleting…" onConfirm={async () => {
+      await call(api.DELETE('/v1/office-anywhere/portals/{portalId}', { params: { path: { portalId: portal.id } } }));
+      onDeleted();
+    }}>
       <p>
         {portal.number} is no longer an Office Anywhere portal number: users can no longer call out through it from their alternate phones.
         The number stays with the account as an ordinary number{portal.extension ? `, and extension ${portal.extension} becomes free` : ''}.
       </p>
-      <FormError error={submit.error} />
-      <Actions>
-        <button type="button" onClick={onClose}>Cancel</button>
-        <button type="button" className="danger" onClick={() => void remove()} disabled={submit.busy}>{submit.busy ? 'Deleting…' : 'Delete portal number'}</button>
-      </Actions>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

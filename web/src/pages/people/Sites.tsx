@@ -7,7 +7,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call, once } from '../../api/client.ts';
 import { useSubmit } from '../../components/data.ts';
-import { Actions, Dialog, FormError, LoadError, Loading, Page, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
+import { Actions, ConfirmDialog, Dialog, FormError, LoadError, Loading, Page, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { useSiteList, type Site } from './peopleCommon.ts';
 import './people.css';
 
@@ -72,9 +72,7 @@ export default function Sites() {
       <Dialog title={editing ? `Edit ${editing.name}` : 'Edit site'} open={editing !== null} onClose={() => setEditing(null)}>
         {editing && <SiteForm site={editing} onCancel={() => setEditing(null)} onSaved={(s) => done(`The site ${s.name} was saved.`)} />}
       </Dialog>
-      <Dialog title="Delete site" open={deleting !== null} onClose={() => setDeleting(null)}>
-        {deleting && <DeleteSite site={deleting} onCancel={() => setDeleting(null)} onDeleted={() => done(`The site ${deleting.name} was deleted.`)} />}
-      </Dialog>
+      {deleting && <DeleteSite site={deleting} onClose={() => setDeleting(null)} onDeleted={() => done(`The site ${deleting.name} was deleted.`)} />}
     </Page>
   );
 }
@@ -129,22 +127,16 @@ function SiteForm({ site, onCancel, onSaved }: { site?: Site; onCancel(): void; 
   );
 }
 
-function DeleteSite({ site, onCancel, onDeleted }: { site: Site; onCancel(): void; onDeleted(): void }) {
-  const submit = useSubmit();
-  const confirm = async () => {
-    if (await submit.run(() => call(api.DELETE('/v1/sites/{siteId}', { params: { path: { siteId: site.id } } })))) onDeleted();
-  };
+function DeleteSite({ site, onClose, onDeleted }: { site: Site; onClose(): void; onDeleted(): void }) {
   return (
-    <>
+    <ConfirmDialog title="Delete site" open onClose={onClose} danger confirmLabel="Delete site" busyLabel="Deleting…" onConfirm={async () => {
+      await call(api.DELETE('/v1/sites/{siteId}', { params: { path: { siteId: site.id } } }));
+      onDeleted();
+    }}>
       <p>
         Delete the site <strong>{site.name}</strong>? {site.mainNumber ? <>Its main number {site.mainNumber} is released. </> : null}
         A site can be deleted only when no users, numbers, devices or Office Anywhere portals are left in it.
       </p>
-      <FormError error={submit.error} />
-      <Actions>
-        <button type="button" onClick={onCancel}>Cancel</button>
-        <button type="button" className="danger" onClick={() => void confirm()} disabled={submit.busy}>{submit.busy ? 'Deleting…' : 'Delete site'}</button>
-      </Actions>
-    </>
+    </ConfirmDialog>
   );
 }

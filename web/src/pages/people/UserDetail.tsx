@@ -7,7 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, call, once, type Answer, type Body } from '../../api/client.ts';
 import { useLoad, useSubmit } from '../../components/data.ts';
-import { Actions, Badge, Checkbox, Dialog, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
+import { Actions, Badge, Checkbox, ConfirmDialog, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import { DeleteUser } from './DeleteUser.tsx';
 import { ROLES, ROLE_LABELS, fullName, useSiteList, type Site, type User, type UserRole } from './peopleCommon.ts';
 import './people.css';
@@ -61,9 +61,7 @@ export default function UserDetail() {
         <h2 id="alt-title">Alternate phones</h2>
         <AlternatePhones userId={u.id} onChanged={() => void readiness.reload()} />
       </section>
-      <Dialog title="Delete user" open={deleting} onClose={() => setDeleting(false)}>
-        {deleting && <DeleteUser user={u} onCancel={() => setDeleting(false)} onDeleted={() => navigate('/users', { replace: true })} />}
-      </Dialog>
+      {deleting && <DeleteUser user={u} onClose={() => setDeleting(false)} onDeleted={() => navigate('/users', { replace: true })} />}
     </Page>
   );
 }
@@ -282,29 +280,21 @@ function AlternatePhones({ userId, onChanged }: { userId: string; onChanged(): v
         <button type="submit" className="primary" disabled={add.busy}>{add.busy ? 'Adding…' : 'Add phone'}</button>
       </form>
       <FormError error={add.error} fields={['number', 'label']} />
-      <Dialog title="Delete alternate phone" open={deleting !== null} onClose={() => setDeleting(null)}>
-        {deleting && <DeleteAlternatePhone userId={userId} phone={deleting} onCancel={() => setDeleting(null)} onDeleted={() => { setDeleting(null); after(); }} />}
-      </Dialog>
+      {deleting && <DeleteAlternatePhone userId={userId} phone={deleting} onClose={() => setDeleting(null)} onDeleted={after} />}
     </>
   );
 }
 
 const KINDS: Record<AlternatePhone['kind'], string> = { mobile: 'Mobile', landline: 'Landline', other: 'Other' };
 
-function DeleteAlternatePhone({ userId, phone, onCancel, onDeleted }: { userId: string; phone: AlternatePhone; onCancel(): void; onDeleted(): void }) {
-  const submit = useSubmit();
-  const confirm = async () => {
-    if (await submit.run(() => call(api.DELETE('/v1/users/{userId}/alternate-phones/{alternatePhoneId}', { params: { path: { userId, alternatePhoneId: phone.id } } })))) onDeleted();
-  };
+function DeleteAlternatePhone({ userId, phone, onClose, onDeleted }: { userId: string; phone: AlternatePhone; onClose(): void; onDeleted(): void }) {
   return (
-    <>
+    <ConfirmDialog title="Delete alternate phone" open onClose={onClose} danger confirmLabel="Remove phone" busyLabel="Removing…" onConfirm={async () => {
+      await call(api.DELETE('/v1/users/{userId}/alternate-phones/{alternatePhoneId}', { params: { path: { userId, alternatePhoneId: phone.id } } }));
+      onDeleted();
+    }}>
       <p>Remove the alternate phone <strong>{phone.number}</strong>{phone.label ? ` (${phone.label})` : ''}? It will no longer ring for Office Anywhere calls.</p>
       {phone.active && <p className="hint">This phone is active; if it is the user's only active one, Office Anywhere stops working for them.</p>}
-      <FormError error={submit.error} />
-      <Actions>
-        <button type="button" onClick={onCancel}>Cancel</button>
-        <button type="button" className="danger" onClick={() => void confirm()} disabled={submit.busy}>{submit.busy ? 'Removing…' : 'Remove phone'}</button>
-      </Actions>
-    </>
+    </ConfirmDialog>
   );
 }

@@ -89,19 +89,16 @@ export default function Users() {
           />
         )}
       </Dialog>
-      <Dialog title="Delete user" open={deleting !== null} onClose={() => setDeleting(null)}>
-        {deleting && (
-          <DeleteUser
-            user={deleting}
-            onCancel={() => setDeleting(null)}
-            onDeleted={() => {
-              setNotice(`${fullName(deleting)} was deleted.`);
-              setDeleting(null);
-              void users.reload();
-            }}
-          />
-        )}
-      </Dialog>
+      {deleting && (
+        <DeleteUser
+          user={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            setNotice(`${fullName(deleting)} was deleted.`);
+            void users.reload();
+          }}
+        />
+      )}
     </Page>
   );
 }

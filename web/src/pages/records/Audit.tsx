@@ -1,14 +1,15 @@
 /**
  * The account's audit log (GET /v1/audit): who changed what and when, newest first, filtered as the
- * API allows (action, target id, request id) and paged with "Load more". An entry's details show the
+ * API allows (date range, who changed it, action, target id, request id) and paged with "Load more". An entry's details show the
  * before and after the server recorded (secrets are redacted by the server before they are stored).
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, call, type Answer } from '../../api/client.ts';
 import { Actions, Dialog, LoadError, Loading, Page, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
-import { formatTime } from './format.ts';
+import { dayStart, formatTime } from './format.ts';
 import { LoadMore, usePaged } from '../../components/paging.tsx';
+import { UserFilter } from './UserFilter.tsx';
 import './records.css';
 
 type Entry = Answer<'/v1/audit', 'get'>['items'][number];
@@ -120,8 +121,13 @@ function Details({ entry, actor, onClose, onRequest }: { entry: Entry; actor: st
 
 export default function Audit() {
   const [params, setParams] = useSearchParams();
-  const applied = { action: params.get('action') ?? '', targetId: params.get('targetId') ?? '', requestId: params.get('requestId') ?? '' };
+  const applied = {
+    from: params.get('from') ?? '', to: params.get('to') ?? '', actorId: params.get('actorId') ?? '',
+    action: params.get('action') ?? '', targetId: params.get('targetId') ?? '', requestId: params.get('requestId') ?? '',
+  };
+  const none = { from: '', to: '', actorId: '', action: '', targetId: '', requestId: '' };
   const [draft, setDraft] = useState(applied);
+  const [cleared, setCleared] = useState(0);
   const [open, setOpen] = useState<Entry | null>(null);
 
   const list = usePaged(async (cursor) => call(api.GET('/v1/audit', {
@@ -129,17 +135,21 @@ export default function Audit() {
       query: {
         limit: 50,
         ...(cursor ? { cursor } : {}),
+        ...(applied.from ? { from: dayStart(applied.from) } : {}),
+        ...(applied.to ? { to: dayStart(applied.to, 1) } : {}),
+        ...(applied.actorId ? { actorId: applied.actorId } : {}),
         ...(applied.action ? { action: applied.action } : {}),
         ...(applied.targetId ? { targetId: applied.targetId } : {}),
         ...(applied.requestId ? { requestId: applied.requestId } : {}),
       },
     },
-  })), [applied.action, applied.targetId, applied.requestId]);
+  })), [applied.from, applied.to, applied.actorId, applied.action, applied.targetId, applied.requestId]);
   const names = useActorNames(list.items);
   const actions = [...new Set((list.items ?? []).map((e) => e.action))].sort();
 
   const go = (f: typeof applied) => {
     setDraft(f);
+    if (!f.actorId) setCleared((n) => n + 1);
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries(f)) if (v.trim()) next.set(k, v.trim());
     setParams(next, { replace: true });
@@ -149,7 +159,7 @@ export default function Audit() {
     go(draft);
   };
 
-  const filterFields = ['action', 'targetId', 'requestId', 'query.action', 'query.targetId', 'query.requestId'];
+  const filterFields = ['from', 'to', 'actorId', 'action', 'targetId', 'requestId', 'query.from', 'query.to', 'query.actorId', 'query.action', 'query.targetId', 'query.requestId'];
   const err = list.error;
   const columns: Column<Entry>[] = [
     { header: 'Time', cell: (e) => formatTime(e.at), className: 'nowrap' },
@@ -164,21 +174,25 @@ export default function Audit() {
       className: 'actions-cell',
     },
   ];
-  const filtered = !!(applied.action || applied.targetId || applied.requestId);
+  const filtered = Object.values(applied).some(Boolean);
 
   return (
     <Page title="Audit log" actions={<button type="button" onClick={() => void list.reload()} disabled={list.loading}>Refresh</button>}>
       <form className="toolbar filters" onSubmit={apply} aria-label="Filter the audit log">
+        <TextField label="From (date)" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} error={fieldError(err, 'from', 'query.from')} />
+        <TextField label="To (date, inclusive)" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} error={fieldError(err, 'to', 'query.to')} />
+        <UserFilter key={cleared} label="Changed by" anyone="Anyone" userId={draft.actorId} onChange={(actorId) => setDraft({ ...draft, actorId })} error={fieldError(err, 'actorId', 'query.actorId')} />
         <TextField label="Action" list="audit-actions" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} placeholder="e.g. number.allocate" error={fieldError(err, 'action', 'query.action')} />
         <datalist id="audit-actions">{actions.map((a) => <option key={a} value={a} />)}</datalist>
         <TextField label="Target id" value={draft.targetId} onChange={(e) => setDraft({ ...draft, targetId: e.target.value })} error={fieldError(err, 'targetId', 'query.targetId')} />
         <TextField label="Request id" value={draft.requestId} onChange={(e) => setDraft({ ...draft, requestId: e.target.value })} error={fieldError(err, 'requestId', 'query.requestId')} />
         <div className="filter-buttons">
           <button type="submit" className="primary">Apply filters</button>
-          <button type="button" onClick={() => go({ action: '', targetId: '', requestId: '' })}>Clear</button>
+          <button type="button" onClick={() => go(none)}>Clear</button>
         </div>
       </form>
       {err && !(err.field && filterFields.includes(err.field)) && <LoadError error={err} retry={() => void list.reload()} />}
+      {err?.field && filterFields.includes(err.field) && <p className="hint">Change the filters above to see entries.</p>}
       {!err && list.items === null && <Loading />}
       {!err && list.items && (
         <div aria-busy={list.loading}>
@@ -199,7 +213,7 @@ export default function Audit() {
           onClose={() => setOpen(null)}
           onRequest={(requestId) => {
             setOpen(null);
-            go({ action: '', targetId: '', requestId });
+            go({ ...none, requestId });
           }}
         />
       )}

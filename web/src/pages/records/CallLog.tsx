@@ -1,7 +1,7 @@
 /**
  * The call log (spec §9 "Every call produces a call record …", §8 call log display and callback, §12
  * rating): the account's legs newest first (a site admin: their sites'), filtered as the API allows —
- * start date range, user, direction — paged with "Load more". A leg's details show everything the
+ * start date range, direction, user, number (either party's) — paged with "Load more". A leg's details show everything the
  * record holds, and "Call back" asks the server what to dial to reach the other party again
  * (GET /v1/call-records/{id}/callback: an extension, an Organization Connect prefix, main*extension
  * or the number; the portal places no call itself).
@@ -9,23 +9,18 @@
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, call, type Answer } from '../../api/client.ts';
-import { useLoad, useSubmit } from '../../components/data.ts';
+import { useSubmit } from '../../components/data.ts';
 import { Actions, Badge, Dialog, FormError, LoadError, Loading, Page, SelectField, Table, TextField, fieldError, type Column } from '../../components/ui.tsx';
 import {
-  CLASS_LABEL, DIRECTION_LABEL, RESULT_LABEL, RESULT_TONE, ROUTE_LABEL, dateAndTime, formatDuration, formatMoney, formatTime, isOnNet, partyDetail, partyName,
+  CLASS_LABEL, DIRECTION_LABEL, RESULT_LABEL, RESULT_TONE, ROUTE_LABEL, dateAndTime, dayStart, formatDuration, formatMoney, formatTime, isOnNet, partyDetail, partyName,
   type CallRecord, type Party,
 } from './format.ts';
 import { LoadMore, usePaged } from '../../components/paging.tsx';
+import { UserFilter } from './UserFilter.tsx';
 import './records.css';
 
 type Direction = CallRecord['direction'];
 type Callback = Answer<'/v1/call-records/{recordId}/callback', 'get'>;
-
-/** Local midnight of a YYYY-MM-DD day, `plusDays` later, as an ISO timestamp. */
-function dayStart(day: string, plusDays = 0): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(y!, m! - 1, d! + plusDays).toISOString();
-}
 
 function PartyCell({ party, accountId }: { party: Party; accountId: string }) {
   const detail = partyDetail(party, accountId);
@@ -115,31 +110,11 @@ function Details({ record, onClose }: { record: CallRecord; onClose: () => void 
   );
 }
 
-type User = Answer<'/v1/users', 'get'>['items'][number];
-const userLabel = (u: User) => `${u.firstName} ${u.lastName}${u.extension ? ` (${u.extension})` : ''}`;
-
-/** Pick a user: the names matching what is typed (the server searches name, e-mail, extension and number). */
-function UserFilter({ userId, onChange }: { userId: string; onChange: (id: string) => void }) {
-  const [q, setQ] = useState('');
-  const users = useLoad(async () => (await call(api.GET('/v1/users', { params: { query: { limit: 100, ...(q.trim() ? { q: q.trim() } : {}) } } }))).items, [q]);
-  const chosen = useLoad(async () => (userId ? call(api.GET('/v1/users/{userId}', { params: { path: { userId } } })) : null), [userId]);
-  const list = users.data ?? [];
-  return (
-    <>
-      <TextField label="Find a user" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name, extension, number" />
-      <SelectField label="User" value={userId} onChange={(e) => onChange(e.target.value)} error={users.error?.problem.detail ?? null}>
-        <option value="">All users</option>
-        {chosen.data && !list.some((u) => u.id === chosen.data!.id) && <option value={chosen.data.id}>{userLabel(chosen.data)}</option>}
-        {userId && !chosen.data && !list.some((u) => u.id === userId) && <option value={userId}>{chosen.error ? 'Unknown user' : '…'}</option>}
-        {list.map((u) => <option key={u.id} value={u.id}>{userLabel(u)}</option>)}
-      </SelectField>
-    </>
-  );
-}
-
 export default function CallLog() {
   const [params, setParams] = useSearchParams();
-  const applied = { from: params.get('from') ?? '', to: params.get('to') ?? '', direction: (params.get('direction') ?? '') as Direction | '', user: params.get('user') ?? '' };
+  const applied = {
+    from: params.get('from') ?? '', to: params.get('to') ?? '', direction: (params.get('direction') ?? '') as Direction | '', user: params.get('user') ?? '', number: params.get('number') ?? '',
+  };
   const [draft, setDraft] = useState(applied);
   const [open, setOpen] = useState<CallRecord | null>(null);
   const [cleared, setCleared] = useState(0);
@@ -153,23 +128,24 @@ export default function CallLog() {
         ...(applied.to ? { to: dayStart(applied.to, 1) } : {}),
         ...(applied.direction ? { direction: applied.direction } : {}),
         ...(applied.user ? { userId: applied.user } : {}),
+        ...(applied.number ? { number: applied.number } : {}),
       },
     },
-  })), [applied.from, applied.to, applied.direction, applied.user]);
+  })), [applied.from, applied.to, applied.direction, applied.user, applied.number]);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
     const next = new URLSearchParams();
-    for (const [k, v] of Object.entries(draft)) if (v) next.set(k, v);
+    for (const [k, v] of Object.entries(draft)) if (v.trim()) next.set(k, v.trim());
     setParams(next, { replace: true });
   };
   const clear = () => {
-    setDraft({ from: '', to: '', direction: '', user: '' });
+    setDraft({ from: '', to: '', direction: '', user: '', number: '' });
     setCleared((n) => n + 1);
     setParams(new URLSearchParams(), { replace: true });
   };
 
-  const filterFields = ['from', 'to', 'direction', 'userId', 'query.from', 'query.to', 'query.direction', 'query.userId'];
+  const filterFields = ['from', 'to', 'direction', 'userId', 'number', 'query.from', 'query.to', 'query.direction', 'query.userId', 'query.number'];
   const err = list.error;
   const columns: Column<CallRecord>[] = [
     { header: 'Time', cell: (r) => <TimeCell iso={r.startedAt} />, className: 'nowrap' },
@@ -202,7 +178,8 @@ export default function CallLog() {
           <option value="inbound">Inbound</option>
           <option value="internal">Internal</option>
         </SelectField>
-        <UserFilter key={cleared} userId={draft.user} onChange={(user) => setDraft({ ...draft, user })} />
+        <UserFilter key={cleared} label="User" anyone="All users" userId={draft.user} onChange={(user) => setDraft({ ...draft, user })} error={fieldError(err, 'userId', 'query.userId')} />
+        <TextField label="Number" type="tel" value={draft.number} onChange={(e) => setDraft({ ...draft, number: e.target.value })} placeholder="either party's" error={fieldError(err, 'number', 'query.number')} />
         <div className="filter-buttons">
           <button type="submit" className="primary">Apply filters</button>
           <button type="button" onClick={clear}>Clear</button>
@@ -218,7 +195,7 @@ export default function CallLog() {
             columns={columns}
             rows={list.items}
             rowKey={(r) => r.id}
-            empty={applied.from || applied.to || applied.direction || applied.user ? 'No calls match these filters.' : 'No calls yet. Every call made or taken in this account will be listed here.'}
+            empty={Object.values(applied).some(Boolean) ? 'No calls match these filters.' : 'No calls yet. Every call made or taken in this account will be listed here.'}
           />
           <LoadMore list={list} />
         </div>

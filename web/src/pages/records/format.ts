@@ -92,3 +92,9 @@ export function dateAndTime(iso: string): { date: string; time: string } {
   const d = new Date(iso);
   return { date: dateOnly.format(d), time: timeOnly.format(d) };
 }
+
+/** Local midnight of a YYYY-MM-DD day, `plusDays` later, as an ISO timestamp. */
+export function dayStart(day: string, plusDays = 0): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y!, m! - 1, d! + plusDays).toISOString();
+}

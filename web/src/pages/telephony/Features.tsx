@@ -127,7 +127,7 @@ function ServerValues({ f }: { f: ServerFeatures }) {
 
 /** The CLI numbers the spec allows: active numbers of the same account at the same site. */
 function useCliChoices(siteId: string) {
-  return useLoad(async () => (await siteNumbers(siteId)).filter((n) => n.status === 'active'), [siteId]);
+  return useLoad(() => siteNumbers(siteId, 'active'), [siteId]);
 }
 
 function FeaturesForm({ numberId, details, initial, onReload }: { numberId: string; details: Details; initial: ServerFeatures; onReload: () => void }) {
