@@ -14,10 +14,13 @@
  * re-INVITE until the ACK (RFC 3261 §13.3.1.4), and a re-INVITE without SDP gets the callee's offer to
  * the caller and the caller's answer, in its ACK, to the callee (RFC 3264 §4). The same scripted phones
  * show glare handled as RFC 3261 §14.2 says: 491 to a re-INVITE that crosses one Tandem relayed the
- * other way, 500 with Retry-After to a re-INVITE overtaking the peer's own unanswered one.
+ * other way, 500 with Retry-After to a re-INVITE overtaking the peer's own unanswered one. A scripted
+ * carrier shows its challenge (401, 407) to a request inside the call answered with the trunk's
+ * credentials, on a call out to it and on a call in from it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { digestHa1, makeNonce, parseDigestAuthorization, verifyDigest } from '../../src/domain/digest.ts';
 import { makeAccount } from '../support/harness.ts';
 import { callBetweenNewPhones, Started } from './support/phones.ts';
 import { parseMessageTrace, type SippResult, type TracedMessage } from './support/sipp.ts';
@@ -324,6 +327,127 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       assert.equal((await bye).status, 200);
     } finally {
       for (const c of clients) await c.close();
+    }
+  });
+
+  /** A carrier's side of digest authentication: its challenge header, and its check of an answered one (RFC 7616 §3.4). */
+  function carrierDigest(creds: { username: string; password: string }) {
+    const realm = 'carrier.example';
+    const secret = Buffer.from('the carrier\'s nonce secret');
+    const stored = { username: creds.username, realm, ha1: { MD5: digestHa1('MD5', creds.username, realm, creds.password), 'SHA-256': digestHa1('SHA-256', creds.username, realm, creds.password) } };
+    return {
+      challenge: (kind: 'WWW' | 'Proxy') => `${kind}-Authenticate: Digest realm="${realm}", qop="auth", algorithm=MD5, nonce="${makeNonce(secret, realm)}"`,
+      verify: (m: SipMsg, header: string) => {
+        const c = parseDigestAuthorization(m.header(header));
+        assert.ok(c, `${m.method} carries ${header}`);
+        return verifyDigest(c, { method: m.method!, uri: m.ruri! }, stored, { secret, scope: realm });
+      },
+    };
+  }
+  const cseqOf = (m: SipMsg): number => Number(/^(\d+)/.exec(m.header('CSeq')!)![1]);
+
+  test('a carrier that challenges requests inside the call (RFC 3261 §22.2): its 401 to a relayed re-INVITE and its 407 to the BYE are answered with the trunk\'s credentials and a new CSeq; the caller sees no challenge', { timeout: 30_000 }, async () => {
+    const clients: SipClient[] = [];
+    let trunkId: string | null = null;
+    try {
+      const cc = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      clients.push(cc);
+      const carrier = new ScriptedUa(cc, { username: 'carrier', password: '', domain: '127.0.0.1' });
+      const creds = { username: 'tandem-out', password: 'carrier secret 7' };
+      const trunk = await s.h.call('POST', '/v1/trunks', { token: s.h.operatorToken, body: { name: `Challenging carrier ${cc.local.port}`, host: '127.0.0.1', port: cc.local.port, priority: 1, ...creds } });
+      assert.equal(trunk.status, 201, trunk.text);
+      trunkId = trunk.body.id as string;
+      const { challenge, verify } = carrierDigest(creds);
+
+      // the caller dials a public number; the carrier answers
+      const t = await makeAccount(s.h);
+      const a = await makePhone(s.h, t);
+      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      clients.push(ca);
+      const caller = new ScriptedUa(ca, a);
+      const inviting = caller.request('INVITE', `sip:+493012345678@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
+      const first = await cc.next((m) => m.method === 'INVITE', 10_000);
+      carrier.reply(first, 200, 'OK', { toTag: 'carrier1', headers: [`Contact: ${carrier.contact}`], body: sdp('127.0.0.1', 43000, 'answer') });
+      const d = caller.ack(await inviting);
+      await cc.next((m) => m.method === 'ACK', 5000);
+
+      // the re-INVITE reaches the carrier, which challenges it: Tandem ACKs the 401 and sends it again, authenticated
+      const reinviting = caller.inDialog(d, 'INVITE', { body: sdp('127.0.0.1', 41000, 'hold', 2) });
+      const plain = await cc.next((m) => m.method === 'INVITE' && m.body.toString('latin1').includes('hold'), 5000);
+      assert.equal(plain.header('Authorization'), undefined);
+      carrier.reply(plain, 401, 'Unauthorized', { headers: [challenge('WWW')] });
+      const authed = await cc.next((m) => m.method === 'INVITE' && m.header('Authorization') !== undefined, 5000);
+      assert.equal(cseqOf(authed), cseqOf(plain) + 1, 'a new CSeq (§8.1.3.5)');
+      assert.deepEqual(verify(authed, 'Authorization'), { ok: true, algorithm: 'MD5' });
+      assert.equal(authed.body.toString('latin1'), plain.body.toString('latin1'), 'the same offer');
+      assert.ok(cc.received.some((m) => m.method === 'ACK' && m.header('CSeq') === `${cseqOf(plain)} ACK`), 'the 401 was ACKed (§17.1.1.3)');
+      carrier.reply(authed, 200, 'OK', { headers: [`Contact: ${carrier.contact}`], body: sdp('127.0.0.1', 43000, 'held', 2) });
+      const ok = await reinviting;
+      assert.equal(ok.status, 200);
+      assert.ok(!ca.received.some((m) => (m.status === 401 || m.status === 407) && m.header('CSeq') === `${d.cseq} INVITE`), 'the caller saw no challenge to its re-INVITE');
+      ca.send(caller.inDialogText(d, 'ACK', d.cseq));
+      const ack = await cc.next((m) => m.method === 'ACK' && m.header('CSeq') === `${cseqOf(authed)} ACK`, 5000);
+      assert.ok(ack);
+
+      // the caller hangs up: the carrier challenges the BYE with a 407, and gets it again, authenticated
+      const bye = caller.inDialog(d, 'BYE');
+      assert.equal((await bye).status, 200);
+      const plainBye = await cc.next((m) => m.method === 'BYE', 5000);
+      carrier.reply(plainBye, 407, 'Proxy Authentication Required', { headers: [challenge('Proxy')] });
+      const authedBye = await cc.next((m) => m.method === 'BYE' && m.header('Proxy-Authorization') !== undefined, 5000);
+      assert.equal(cseqOf(authedBye), cseqOf(plainBye) + 1);
+      assert.deepEqual(verify(authedBye, 'Proxy-Authorization'), { ok: true, algorithm: 'MD5' });
+      carrier.reply(authedBye, 200, 'OK');
+    } finally {
+      for (const c of clients) await c.close();
+      if (trunkId) await s.h.call('DELETE', `/v1/trunks/${trunkId}`, { token: s.h.operatorToken });
+    }
+  });
+
+  test('a call in from a trusted carrier: when the callee hangs up, the carrier\'s 407 to Tandem\'s BYE is answered with that trunk\'s credentials', { timeout: 30_000 }, async () => {
+    const clients: SipClient[] = [];
+    let trunkId: string | null = null;
+    try {
+      const cc = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort }, { localAddress: '127.0.0.5' });
+      clients.push(cc);
+      const creds = { username: 'tandem-in', password: 'carrier secret 8' };
+      const trunk = await s.h.call('POST', '/v1/trunks', {
+        token: s.h.operatorToken, body: { name: `Carrier in ${cc.local.port}`, host: '127.0.0.5', port: cc.local.port, priority: 2, inboundAddresses: ['127.0.0.5'], ...creds },
+      });
+      assert.equal(trunk.status, 201, trunk.text);
+      trunkId = trunk.body.id as string;
+      const { challenge, verify } = carrierDigest(creds);
+      const t = await makeAccount(s.h);
+      const b = await makePhone(s.h, t);
+      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      clients.push(cb);
+      const callee = new ScriptedUa(cb, b);
+      assert.equal((await callee.register()).final.status, 200);
+
+      // the carrier calls the callee's number (trusted: no challenge from Tandem); the callee answers
+      const carrier = new ScriptedUa(cc, { username: '+4917011112222', password: '', domain: '127.0.0.5' });
+      const inviting = carrier.request('INVITE', `sip:${b.e164}@127.0.0.1`, { body: sdp('127.0.0.5', 44000, 'carrier-offer') });
+      const atCallee = await cb.next((m) => m.method === 'INVITE', 10_000);
+      callee.reply(atCallee, 200, 'OK', { toTag: 'calleein', headers: [`Contact: ${callee.contact}`], body: sdp('127.0.0.1', 42000, 'callee-answer') });
+      const answered = await inviting;
+      assert.equal(answered.final.status, 200);
+      assert.equal(answered.challenge, null, 'a trusted carrier is not challenged');
+      carrier.ack(answered);
+      await cb.next((m) => m.method === 'ACK', 5000);
+
+      // the callee hangs up; Tandem's BYE to the carrier is challenged, and sent again, authenticated
+      const dB = { callId: atCallee.header('Call-ID')!, fromTag: 'calleein', toTag: /;\s*tag=([^;>\s]+)/.exec(atCallee.header('From')!)![1]!, target: /<([^>]+)>/.exec(atCallee.header('Contact')!)![1]!, to: atCallee.header('From')!, cseq: 100 };
+      assert.equal((await callee.inDialog(dB, 'BYE')).status, 200);
+      const plainBye = await cc.next((m) => m.method === 'BYE', 5000);
+      assert.equal(plainBye.header('Proxy-Authorization'), undefined);
+      carrier.reply(plainBye, 407, 'Proxy Authentication Required', { headers: [challenge('Proxy')] });
+      const authedBye = await cc.next((m) => m.method === 'BYE' && m.header('Proxy-Authorization') !== undefined, 5000);
+      assert.equal(cseqOf(authedBye), cseqOf(plainBye) + 1, 'a new CSeq (§8.1.3.5)');
+      assert.deepEqual(verify(authedBye, 'Proxy-Authorization'), { ok: true, algorithm: 'MD5' });
+      carrier.reply(authedBye, 200, 'OK');
+    } finally {
+      for (const c of clients) await c.close();
+      if (trunkId) await s.h.call('DELETE', `/v1/trunks/${trunkId}`, { token: s.h.operatorToken });
     }
   });
 });

@@ -18,7 +18,8 @@
  *   go to voicemail, which does not exist yet: 480 with a Reason saying so, never a fake success.
  * Caller ID is rewritten per the plan (b2bua/identity.ts); SDP is passed through unchanged in both
  * directions; in-dialog requests (re-INVITE, UPDATE, INFO, BYE, …) are relayed to the other leg and
- * their answers back. Every refusal carries a Reason header (RFC 3326) with the engine's sentence.
+ * their answers back (a carrier trunk's challenge to one is answered with the trunk's credentials,
+ * `sendInDialog`). Every refusal carries a Reason header (RFC 3326) with the engine's sentence.
  * When a call ends its call records are queued (b2bua/records.ts).
  */
 import type { Logger } from 'pino';
@@ -103,6 +104,8 @@ interface Call {
   aInvite: SipRequest;
   aSource: Endpoint;
   aDialog: Dialog | null;
+  /** The carrier trunk the call came from (A is a trunk), else null. */
+  aTrunk: Trunk | null;
   legs: Leg[];
   winner: Leg | null;
   ringTimer: TimerHandle | null;
@@ -133,6 +136,22 @@ interface Call {
 const IGNORE_ANSWER: ClientTransactionHandler = { onResponse: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined };
 
 const reasonHeader = (status: number, text: string): [string, string] => ['Reason', `SIP;cause=${status};text=${quote(text.slice(0, 300))}`];
+
+/**
+ * The Authorization (to a 401) or Proxy-Authorization (to a 407) answering the response's digest
+ * challenge with a carrier trunk's credentials (RFC 3261 §22.2), or null when it carries none we can
+ * answer (no challenge, or an algorithm we do not have).
+ */
+function authorizationFor(res: SipResponse, req: SipRequest, creds: { username: string; password: string }): [string, string] | null {
+  const challenge = parseDigestChallenge(res.headers.get(res.status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate'));
+  if (!challenge) return null;
+  try {
+    const value = buildDigestAuthorization(challenge, { method: req.method, uri: req.rawUri, username: creds.username, password: creds.password });
+    return [res.status === 401 ? 'Authorization' : 'Proxy-Authorization', value];
+  } catch {
+    return null; // an algorithm we do not have
+  }
+}
 
 /** The dialled string of a Request-URI: the user part of a sip/sips URI (unescaped), or a tel: number. */
 export function dialledOf(uri: SipRequest['uri']): string | null {
@@ -209,7 +228,7 @@ export class B2bua {
     }
 
     const call: Call = {
-      id: newId(), stage: 'routing', a: tx, aInvite: req, aSource: tx.source, aDialog: null, legs: [], winner: null, ringTimer: null, ackTimer: null,
+      id: newId(), stage: 'routing', a: tx, aInvite: req, aSource: tx.source, aDialog: null, aTrunk: trunk, legs: [], winner: null, ringTimer: null, ackTimer: null,
       caller, routeClass: null, metering: 'none', callee: null, targetNumber: null, forwardedFrom: [], diversionReasons: [], callerId: null, plan: null, stages: PUBLIC_STAGES,
       startedAt: Date.now(), answeredAt: null, aTag: tx.toTag, log: this.d.log.child({ callId: req.callId }),
     };
@@ -408,13 +427,12 @@ export class B2bua {
     // 401/407 from a carrier with credentials: answer the challenge once (RFC 3261 §22.2).
     if ((res.status === 401 || res.status === 407) && leg.target.kind === 'trunk' && !leg.authTried) {
       const trunk = this.d.trunks().outbound[leg.target.trunkIndex];
-      const challenge = parseDigestChallenge(res.headers.get(res.status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate'));
-      if (trunk?.username && trunk.password && challenge && call.stage === 'ringing') {
+      const auth = trunk?.username && trunk.password ? authorizationFor(res, leg.invite, { username: trunk.username, password: trunk.password }) : null;
+      if (auth && call.stage === 'ringing') {
         leg.authTried = true;
-        const authorization = buildDigestAuthorization(challenge, { method: 'INVITE', uri: leg.invite.rawUri, username: trunk.username, password: trunk.password });
         const h = leg.invite.headers.clone();
         h.delete('Via');
-        h.set(res.status === 401 ? 'Authorization' : 'Proxy-Authorization', authorization);
+        h.set(auth[0], auth[1]);
         h.set('CSeq', `${leg.invite.cseq.seq + 1} INVITE`);
         leg.invite = { ...leg.invite, headers: h, via: [], cseq: { seq: leg.invite.cseq.seq + 1, method: 'INVITE' } };
         this.sendLegInvite(leg);
@@ -625,19 +643,69 @@ export class B2bua {
   }
 
   private byeLeg(leg: Leg, text: string): void {
-    if (leg.dialog) this.sendBye(leg.dialog, reasonHeader(200, text));
+    if (leg.dialog) this.sendBye(leg.call, leg.dialog, reasonHeader(200, text));
   }
 
   /**
    * A BYE in `dialog` (RFC 3261 §15.1.1). Its answer changes nothing: the call is over on our side
-   * whatever the peer says, and a peer we cannot reach is gone already.
+   * whatever the peer says, and a peer we cannot reach is gone already. (A carrier's challenge is
+   * still answered: a carrier that is never sent an authenticated BYE keeps billing the call.)
    */
-  private sendBye(dialog: Dialog, reason: [string, string] | null): void {
+  private sendBye(call: Call, dialog: Dialog, reason: [string, string] | null): void {
     try {
-      this.d.tl.request(dialog.request('BYE', reason ? { headers: [reason] } : {}), dialog.peer, IGNORE_ANSWER);
+      this.sendInDialog(call, dialog, 'BYE', reason ? { headers: [reason] } : {}, IGNORE_ANSWER);
     } catch {
       // unreachable peer: nothing more to do
     }
+  }
+
+  /** The credentials of the carrier trunk at the far end of `dialog`, if it is one and has them. */
+  private trunkCredentials(call: Call, dialog: Dialog): { username: string; password: string } | null {
+    const trunk = dialog === call.aDialog ? call.aTrunk
+      : call.winner?.dialog === dialog && call.winner.target.kind === 'trunk' ? (this.d.trunks().outbound[call.winner.target.trunkIndex] ?? null)
+      : null;
+    return trunk?.username && trunk.password ? { username: trunk.username, password: trunk.password } : null;
+  }
+
+  /**
+   * Sends a request in `dialog` (RFC 3261 §12.2.1.1). A 401/407 from a carrier trunk whose credentials
+   * we hold is answered once (§22.2, as for the first INVITE): the request again with a new CSeq
+   * (§8.1.3.5) and the Authorization; only the answer to that reaches `handler`. Anyone else's
+   * challenge is not ours to answer and reaches `handler` as it is. `onSent` learns each request sent
+   * (the ACK of a re-INVITE's 2xx takes the CSeq of the one answered). Throws when the peer cannot be
+   * reached at all.
+   */
+  private sendInDialog(
+    call: Call, dialog: Dialog, method: string, opts: Parameters<Dialog['request']>[1], handler: ClientTransactionHandler, onSent?: (req: SipRequest) => void,
+  ): void {
+    const creds = this.trunkCredentials(call, dialog);
+    let challenged = false;
+    const send = (auth: [string, string] | null): SipRequest => {
+      const req = dialog.request(method, { ...opts, headers: [...(opts?.headers ?? []), ...(auth ? [auth] : [])] });
+      onSent?.(req);
+      this.d.tl.request(req, dialog.peer, creds ? answering : handler);
+      return req;
+    };
+    const answering: ClientTransactionHandler = {
+      ...handler,
+      onResponse: (res, tx) => {
+        const auth = (res.status === 401 || res.status === 407) && !challenged && creds ? authorizationFor(res, tx.request, creds) : null;
+        if (auth) {
+          challenged = true;
+          call.log.info({ method, status: res.status }, 'in-dialog request challenged by the carrier; answering');
+          try {
+            send(auth);
+          } catch (e) {
+            // the peer cannot be reached again: as a transport error, or the challenge itself
+            if (handler.onTransportError) handler.onTransportError(tx, e as Error);
+            else handler.onResponse(res, tx);
+          }
+          return;
+        }
+        handler.onResponse(res, tx);
+      },
+    };
+    send(null);
   }
 
   /** Whether a request with a To tag belongs to one of our calls. */
@@ -658,7 +726,7 @@ export class B2bua {
     if (req.method === 'BYE') {
       tx.reply(200, 'OK');
       const reason = req.headers.get('Reason');
-      this.sendBye(to, reason !== undefined ? ['Reason', reason] : null);
+      this.sendBye(call, to, reason !== undefined ? ['Reason', reason] : null);
       this.end(call, 'answered', 200);
       return;
     }
@@ -690,17 +758,18 @@ export class B2bua {
       const v = req.headers.get(h);
       if (v !== undefined) extra.push([h, v]);
     }
-    const relayed = to.request(req.method, { headers: extra, ...(req.body.length > 0 ? { body: req.body, contentType: ct ?? 'application/sdp' } : {}) });
+    /** The request relayed (the one after a carrier's challenge, if there was one). */
+    let relayed: SipRequest | null = null;
     /** The ACK we sent for the 2xx of a relayed re-INVITE (re-sent for its retransmissions, §13.2.2.4). */
     let ackSent: SipRequest | null = null;
     let answered = false;
     const sendAck = (from: SipRequest | null): void => {
       const body = from?.body ?? Buffer.alloc(0);
-      ackSent = to.request('ACK', { seq: relayed.cseq.seq, ...(body.length > 0 ? { body, contentType: from!.headers.get('Content-Type') ?? 'application/sdp' } : {}) });
+      ackSent = to.request('ACK', { seq: relayed!.cseq.seq, ...(body.length > 0 ? { body, contentType: from!.headers.get('Content-Type') ?? 'application/sdp' } : {}) });
       this.d.tl.sendStateless(ackSent, to.peer).catch(() => undefined);
     };
     try {
-      this.d.tl.request(relayed, to.peer, {
+      this.sendInDialog(call, to, req.method, { headers: extra, ...(req.body.length > 0 ? { body: req.body, contentType: ct ?? 'application/sdp' } : {}) }, {
         onResponse: (res) => {
           if (res.status === 100) return;
           if (res.status >= 200) settled();
@@ -736,6 +805,8 @@ export class B2bua {
           settled();
           tx.reply(503, 'Service Unavailable');
         },
+      }, (sent) => {
+        relayed = sent;
       });
     } catch {
       settled();
@@ -787,7 +858,7 @@ export class B2bua {
     for (const call of [...this.byATx.values()]) {
       if (call.stage === 'answered') {
         if (call.winner) this.byeLeg(call.winner, 'Tandem is shutting down');
-        if (call.aDialog) this.sendBye(call.aDialog, reasonHeader(200, 'Tandem is shutting down'));
+        if (call.aDialog) this.sendBye(call, call.aDialog, reasonHeader(200, 'Tandem is shutting down'));
         this.end(call, 'answered', 200);
       } else {
         this.cancelLegs(call, null, 'Tandem is shutting down');
