@@ -3,13 +3,14 @@
  * screen (the exact text, the tick before Consent, a stale text refused), a federation that stays
  * proposed until every account consented, the collision report and the last consent it blocks, two
  * accounts consenting in two pages; adding an account, and removing and leaving with the impact
- * preview shown before the change.
+ * preview shown before the change; declining with a recorded reason, withdrawing a proposal, and
+ * dissolving an active federation after its preview.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { makeAccount, makeUser } from '../../support/harness.ts';
-import { consentAs, distinctAdminExtensions, federate } from '../../support/federation.ts';
+import { consentAs, distinctAdminExtensions, federate, propose } from '../../support/federation.ts';
 import { eventually, requireBrowser, shot, startPortal } from '../support/portal.ts';
 
 const skip = requireBrowser();
@@ -220,6 +221,69 @@ test('add an account (fresh consent), remove one and leave, each after its impac
     assert.deepEqual((await p.h.call('GET', '/v1/federation-grants', { token: a.adminToken })).body.items, []);
 
     p.assertNoConsoleErrors(page);
+  } finally {
+    await p.close();
+  }
+});
+
+test('decline a proposal with a reason, withdraw one, and dissolve an active federation after its impact preview', { skip }, async () => {
+  const p = await startPortal();
+  try {
+    const a = await makeAccount(p.h, { name: 'End Alpha' });
+    const b = await makeAccount(p.h, { name: 'End Beta' });
+    const c = await makeAccount(p.h, { name: 'End Gamma' });
+    await distinctAdminExtensions(p.h, [a, b, c]);
+    const get = async (id: string) => (await p.h.call('GET', `/v1/federations/${id}`, { token: a.adminToken })).body;
+    const ended = (page: Page) => page.getByText(/Ended .*Nothing is shared through it any more/).waitFor();
+
+    // B declines A's proposal with a reason: it ends for every account, and the consent record keeps the reason
+    const declinedId = await propose(p.h, a, [b], { name: 'Declined group', preset: 'linked' });
+    const pb = await p.openAs(b.adminToken, `/federations/${declinedId}`);
+    await pb.getByRole('heading', { name: 'Declined group', level: 1 }).waitFor();
+    await pb.getByRole('region', { name: 'Your consent' }).getByRole('button', { name: 'Decline', exact: true }).click();
+    const decline = pb.getByRole('dialog', { name: 'Decline the proposal' });
+    await decline.getByText('Declining ends the proposal "Declined group" for every account.').waitFor();
+    await decline.getByLabel('Reason (optional, recorded)').fill('We merge next year instead');
+    await decline.getByRole('button', { name: 'Decline', exact: true }).click();
+    await ended(pb);
+    const declined = await get(declinedId);
+    assert.equal(declined.status, 'declined');
+    assert.equal(declined.members.find((m: { accountId: string }) => m.accountId === b.accountId).status, 'declined');
+    await pb.getByRole('table', { name: 'Consent record' }).getByRole('row', { name: /decline/ }).getByText(/We merge next year instead/).waitFor();
+    await eventually(() => pb.getByRole('region', { name: 'Your consent' }).count(), 0, 'nothing left to consent to');
+
+    // A withdraws its proposal to C: Cancel first changes nothing; then it ends, nothing was shared
+    const withdrawnId = await propose(p.h, a, [c], { name: 'Withdrawn group', preset: 'linked' });
+    const pa = await p.openAs(a.adminToken, `/federations/${withdrawnId}`);
+    await pa.getByRole('heading', { name: 'Withdrawn group', level: 1 }).waitFor();
+    await pa.getByRole('button', { name: 'Withdraw proposal' }).click();
+    const withdraw = pa.getByRole('dialog', { name: 'Withdraw the proposal' });
+    await withdraw.getByText('The proposal "Withdrawn group" ends for every account; nothing was shared.').waitFor();
+    await withdraw.getByRole('button', { name: 'Cancel' }).click();
+    await withdraw.waitFor({ state: 'hidden' });
+    assert.equal((await get(withdrawnId)).status, 'proposed');
+    await pa.getByRole('button', { name: 'Withdraw proposal' }).click();
+    await withdraw.getByRole('button', { name: 'Withdraw', exact: true }).click();
+    await ended(pa);
+    assert.equal((await get(withdrawnId)).status, 'withdrawn');
+    await eventually(() => pa.getByRole('button', { name: 'Withdraw proposal' }).count(), 0, 'no withdraw button on an ended proposal');
+
+    // dissolve an active federation of three: the preview names what every account loses, then it ends for all
+    const activeId = await federate(p.h, [a, b, c], { name: 'Dissolved group', preset: 'linked' });
+    const pd = await p.openAs(a.adminToken, `/federations/${activeId}`);
+    await pd.getByRole('heading', { name: 'Dissolved group', level: 1 }).waitFor();
+    await pd.getByRole('button', { name: 'Dissolve federation' }).click();
+    const dissolve = pd.getByRole('dialog', { name: 'Dissolve the federation' });
+    const impact = dissolve.getByRole('region', { name: 'Impact preview' });
+    await impact.getByText(/End Alpha: \d+ (user loses|users lose) sight of the users of End Beta, End Gamma/).waitFor();
+    await impact.getByText(/End Beta can no longer dial the extensions of End Alpha, End Gamma/).waitFor();
+    await dissolve.getByText(/"Dissolved group" ends at once for every member account/).waitFor();
+    await dissolve.getByRole('button', { name: 'Dissolve', exact: true }).click();
+    await ended(pd);
+    assert.equal((await get(activeId)).status, 'dissolved');
+    for (const t of [a, b, c]) assert.deepEqual((await p.h.call('GET', '/v1/federation-grants', { token: t.adminToken })).body.items, [], 'no account shares anything any more');
+
+    for (const page of [pa, pb, pd]) p.assertNoConsoleErrors(page);
   } finally {
     await p.close();
   }
