@@ -63,6 +63,14 @@ test('numbers: site picker, search, assign, display name, handset taken, reset P
 
     // the main number is read-only; a reserved number has no actions; the default PIN shows
     await eventually(() => row(page, t.mainNumber).innerText(), /Main number[\s\S]*Read-only/, 'row(page, t.mainNumber) innerText');
+    // the status filter: only the reserved number, then every number again
+    const status = page.getByLabel('Status', { exact: true });
+    await status.selectOption('reserved');
+    await page.waitForFunction((e) => document.querySelectorAll('tbody tr').length === 1 && document.querySelector('tbody')?.textContent?.includes(e), reserved!.e164);
+    await status.selectOption('pending');
+    await page.getByText('No pending number of Head office.').waitFor();
+    await status.selectOption('');
+    await row(page, n1!.e164).waitFor();
     // a reserved number offers only activation (after a confirmation)
     await row(page, reserved!.e164).getByRole('button', { name: `Activate ${reserved!.e164}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Activate' }).click();

@@ -1,7 +1,7 @@
 /**
  * Numbers of a site (spec §3): the site picker (alphabetical, first by default), the list with number,
  * extension, default PIN, assigned to, status and handset; the search box filters as the admin types
- * (number or "assigned to"); row actions only on active, non-main numbers (a reserved one can be
+ * (number or "assigned to"), and a status filter keeps active, reserved or pending numbers; row actions only on active, non-main numbers (a reserved one can be
  * activated); refresh, and live updates when another admin changes a number of the site.
  */
 import { useEffect, useState } from 'react';
@@ -11,19 +11,21 @@ import { useLoad } from '../../components/data.ts';
 import { useDebounced } from '../../components/paging.tsx';
 import { useLiveChanges, type LiveState } from '../../components/live.ts';
 import { WithSite, type Site } from '../../components/SitePicker.tsx';
-import { Badge, ConfirmDialog, LoadError, Loading, Page, Table, TextField, type Column } from '../../components/ui.tsx';
+import { Badge, ConfirmDialog, LoadError, Loading, Page, SelectField, Table, TextField, type Column } from '../../components/ui.tsx';
 import { NumberActions, type NumberRow } from './NumberActions.tsx';
 
 const PAGE = 100;
 
 type ListPage = Answer<'/v1/sites/{siteId}/numbers', 'get'>;
 
-/** The first `pages` pages of the site's list for `q`, and whether more follow. */
-async function loadNumbers(siteId: string, q: string, pages: number): Promise<{ items: NumberRow[]; more: boolean }> {
+type Status = NumberRow['status'];
+
+/** The first `pages` pages of the site's list for `q` (and `status`), and whether more follow. */
+async function loadNumbers(siteId: string, q: string, status: Status | '', pages: number): Promise<{ items: NumberRow[]; more: boolean }> {
   const items: NumberRow[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < pages; i++) {
-    const page: ListPage = await call(api.GET('/v1/sites/{siteId}/numbers', { params: { path: { siteId }, query: { limit: PAGE, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } } }));
+    const page: ListPage = await call(api.GET('/v1/sites/{siteId}/numbers', { params: { path: { siteId }, query: { limit: PAGE, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } } }));
     items.push(...page.items);
     cursor = page.nextCursor ?? undefined;
     if (!cursor) return { items, more: false };
@@ -51,9 +53,10 @@ function SiteNumbers({ site }: { site: Site }) {
   const [typed, setTyped] = useState('');
   // filter as the admin types, without a request per keystroke
   const q = useDebounced(typed.trim(), 200);
+  const [status, setStatus] = useState<Status | ''>('');
   const [pages, setPages] = useState(1);
-  useEffect(() => setPages(1), [q]);
-  const list = useLoad(() => loadNumbers(site.id, q, pages), [site.id, q, pages]);
+  useEffect(() => setPages(1), [q, status]);
+  const list = useLoad(() => loadNumbers(site.id, q, status, pages), [site.id, q, status, pages]);
   const live = useLiveChanges(`/v1/sites/${site.id}/numbers/events`, () => void list.reload());
   const [activating, setActivating] = useState<NumberRow | null>(null);
 
@@ -76,6 +79,12 @@ function SiteNumbers({ site }: { site: Site }) {
     <>
       <div className="toolbar">
         <TextField label="Search" type="search" placeholder="Number or assigned to" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value as Status | '')}>
+          <option value="">All</option>
+          <option value="active">Active</option>
+          <option value="reserved">Reserved</option>
+          <option value="pending">Pending</option>
+        </SelectField>
         <button type="button" onClick={() => void list.reload()} disabled={list.loading}>Refresh</button>
         <LiveBadge state={live} />
       </div>
@@ -90,7 +99,7 @@ function SiteNumbers({ site }: { site: Site }) {
             columns={columns}
             rows={list.data.items}
             rowKey={(n) => n.id}
-            empty={q ? `No number of ${site.name} matches “${q}”.` : `${site.name} has no numbers yet.`}
+            empty={q || status ? `No ${status ? `${status} ` : ''}number of ${site.name}${q ? ` matches “${q}”` : ''}.` : `${site.name} has no numbers yet.`}
           />
           {list.data.more && <p><button type="button" onClick={() => setPages((p) => p + 1)} disabled={list.loading}>Load more</button></p>}
         </>
