@@ -194,9 +194,13 @@ test('call log, invoices and audit log', { skip }, async () => {
     const byRequest = await h.call('GET', `/v1/audit?requestId=${encodeURIComponent(requestId!)}`, { token: t.adminToken });
     assert.deepEqual(byRequest.body.items.map((e: { action: string }) => e.action), ['user.update']);
     await eventually(() => audit.getByLabel('Request id').inputValue(), requestId, 'audit.getByLabel(Request id) inputValue');
-    // who changed it: nothing by Carl; the admin's one user.update
+    // who changed it: an actor's name filters to their changes; nothing by Carl; the admin's one user.update
     await audit.getByRole('button', { name: 'Clear' }).click();
     const changedBy = audit.getByLabel('Changed by', { exact: true });
+    await bodyRows(audit).first().getByRole('button', { name: `Changes by ${admin.firstName} ${admin.lastName}` }).click();
+    await audit.waitForURL(new RegExp(`actorId=${t.adminId}`));
+    await eventually(() => changedBy.inputValue(), t.adminId, 'the picker shows the actor');
+    await audit.getByRole('button', { name: 'Clear' }).click();
     await audit.getByLabel('Find a user').fill('Colleague');
     await changedBy.locator('option', { hasText: 'Carl Colleague' }).waitFor({ state: 'attached' });
     await changedBy.selectOption({ label: `Carl Colleague (${carl.extension})` });

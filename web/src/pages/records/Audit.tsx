@@ -163,7 +163,13 @@ export default function Audit() {
   const err = list.error;
   const columns: Column<Entry>[] = [
     { header: 'Time', cell: (e) => formatTime(e.at), className: 'nowrap' },
-    { header: 'Actor', cell: (e) => actorOf(e, names) },
+    {
+      header: 'Actor',
+      // a user who acted: their name filters the log to their changes
+      cell: (e) => (e.actorType === 'user' && e.actorId
+        ? <button type="button" className="link" onClick={() => go({ ...none, actorId: e.actorId! })} aria-label={`Changes by ${actorOf(e, names)}`}>{actorOf(e, names)}</button>
+        : actorOf(e, names)),
+    },
     { header: 'Action', cell: (e) => <code>{e.action}</code> },
     { header: 'Target', cell: (e) => <Target e={e} /> },
     {

@@ -1,10 +1,10 @@
 /**
  * The call log (spec §9 "Every call produces a call record …", §8 call log display and callback, §12
  * rating): the account's legs newest first (a site admin: their sites'), filtered as the API allows —
- * start date range, direction, user, number (either party's) — paged with "Load more". A leg's details show everything the
- * record holds, and "Call back" asks the server what to dial to reach the other party again
- * (GET /v1/call-records/{id}/callback: an extension, an Organization Connect prefix, main*extension
- * or the number; the portal places no call itself).
+ * start date range, direction, user, number (either party's) — paged with "Load more". A leg's
+ * details show everything the record holds, and "Call back" asks the server what to dial to reach the
+ * other party again (GET /v1/call-records/{id}/callback: an extension, an Organization Connect
+ * prefix, main*extension or the number; the portal places no call itself).
  */
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
