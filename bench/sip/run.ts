@@ -17,7 +17,7 @@
  *   --tandem-users: SIPp injection file, first line SEQUENTIAL, then "user;password;domain" per device
  *       (one domain); each REGISTER takes the next line. --skip-kamailio: Tandem only.
  * Environment: BENCH_SIP_DUR (seconds per step, default 5), BENCH_SIP_RATES (calls/s steps, default
- * "500 1000 1500 2000 2500 3000"), BENCH_SIP_REG_RATES (REGISTER/s steps, default "4000 5000 6000 8000 12000 16000"),
+ * "500 1000 1500 2000 2500 3000 3500 4000"), BENCH_SIP_REG_RATES (REGISTER/s steps, default "4000 5000 6000 8000 12000 16000 24000"),
  * BENCH_SIP_CHILDREN (Kamailio workers, default 8), BENCH_SIP_USERS (AORs for the reference, 10000).
  */
 import { spawn } from 'node:child_process';
@@ -180,8 +180,8 @@ async function main(): Promise<void> {
   }
   const DUR = String(Number(process.env.BENCH_SIP_DUR ?? 5));
   const CHILDREN = String(Number(process.env.BENCH_SIP_CHILDREN ?? 8));
-  const callRates = rates('BENCH_SIP_RATES', '500 1000 1500 2000 2500 3000');
-  const regRates = rates('BENCH_SIP_REG_RATES', '4000 5000 6000 8000 12000 16000');
+  const callRates = rates('BENCH_SIP_RATES', '500 1000 1500 2000 2500 3000 3500 4000');
+  const regRates = rates('BENCH_SIP_REG_RATES', '4000 5000 6000 8000 12000 16000 24000');
   const users = Number(process.env.BENCH_SIP_USERS ?? 10_000);
   const out = mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-sip-'));
   console.log(`SIP benchmark: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), results in ${out}`);
