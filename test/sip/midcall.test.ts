@@ -14,7 +14,8 @@
  * re-INVITE until the ACK (RFC 3261 §13.3.1.4), and a re-INVITE without SDP gets the callee's offer to
  * the caller and the caller's answer, in its ACK, to the callee (RFC 3264 §4). The same scripted phones
  * show glare handled as RFC 3261 §14.2 says: 491 to a re-INVITE that crosses one Tandem relayed the
- * other way, 500 with Retry-After to a re-INVITE overtaking the peer's own unanswered one. A scripted
+ * other way, 500 with Retry-After to a re-INVITE overtaking the peer's own unanswered one; session
+ * timers (RFC 4028) negotiated end to end, without 100rel offered to the callee. A scripted
  * carrier shows its challenge (401, 407) to a request inside the call answered with the trunk's
  * credentials, on a call out to it and on a call in from it.
  */
@@ -322,6 +323,53 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       const atCaller = await ca.next((m) => m.method === 'INVITE' && m.body.toString('latin1').includes('callee-retry'), 5000);
       caller.reply(atCaller, 200, 'OK', { headers: [`Contact: ${caller.contact}`], body: sdp('127.0.0.1', 41000, 'caller-answer', 3) });
       assert.equal((await retry).status, 200);
+      const bye = caller.inDialog(d, 'BYE');
+      callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
+      assert.equal((await bye).status, 200);
+    } finally {
+      for (const c of clients) await c.close();
+    }
+  });
+
+  test('session timers (RFC 4028) end to end, and no 100rel (RFC 3262) offered to the callee: its Session-Expires and Require: timer reach the caller in the 2xx, of the call and of a refresh', { timeout: 30_000 }, async () => {
+    const clients: SipClient[] = [];
+    try {
+      const t = await makeAccount(s.h);
+      const a = await makePhone(s.h, t);
+      const b = await makePhone(s.h, t);
+      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      clients.push(ca, cb);
+      const caller = new ScriptedUa(ca, a);
+      const callee = new ScriptedUa(cb, b);
+      assert.equal((await callee.register()).final.status, 200);
+      const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, {
+        body: sdp('127.0.0.1', 41000, 'offer'), headers: ['Supported: 100rel, timer, replaces', 'Session-Expires: 1800', 'Min-SE: 90'],
+      });
+      const first = await cb.next((m) => m.method === 'INVITE', 10_000);
+      assert.equal(first.header('Supported'), 'timer', 'only what Tandem relays: no 100rel (it sends no PRACK), no replaces');
+      assert.equal(first.header('Session-Expires'), '1800');
+      assert.equal(first.header('Min-SE'), '90');
+      const timer = ['Session-Expires: 1800;refresher=uac', 'Require: timer'];
+      callee.reply(first, 200, 'OK', { toTag: 'calleest', headers: [`Contact: ${callee.contact}`, ...timer], body: sdp('127.0.0.1', 42000, 'answer') });
+      const answered = await inviting;
+      assert.equal(answered.final.status, 200);
+      assert.equal(answered.final.header('Session-Expires'), '1800;refresher=uac', 'the caller learns it is the refresher');
+      assert.equal(answered.final.header('Require'), 'timer');
+      const d = caller.ack(answered);
+      await cb.next((m) => m.method === 'ACK', 5000);
+
+      // the caller refreshes with an UPDATE; the callee's answer carries the timer back
+      const refreshing = caller.inDialog(d, 'UPDATE', { headers: ['Supported: timer', 'Session-Expires: 1800;refresher=uac'] });
+      const update = await cb.next((m) => m.method === 'UPDATE', 5000);
+      assert.equal(update.header('Supported'), 'timer');
+      assert.equal(update.header('Session-Expires'), '1800;refresher=uac');
+      callee.reply(update, 200, 'OK', { headers: [`Contact: ${callee.contact}`, ...timer] });
+      const refreshed = await refreshing;
+      assert.equal(refreshed.status, 200);
+      assert.equal(refreshed.header('Session-Expires'), '1800;refresher=uac');
+      assert.equal(refreshed.header('Require'), 'timer');
+
       const bye = caller.inDialog(d, 'BYE');
       callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
       assert.equal((await bye).status, 200);

@@ -153,6 +153,35 @@ function authorizationFor(res: SipResponse, req: SipRequest, creds: { username: 
   }
 }
 
+/**
+ * The option tags (RFC 3261 §20.37) of a Supported that survive the B2BUA, for the other leg: `timer`
+ * (RFC 4028), whose Session-Expires Tandem carries both ways and whose refreshes it relays. Not
+ * `100rel` (RFC 3262): Tandem sends no PRACK, and a callee whose reliable 18x went unacknowledged
+ * would end the call after 64·T1 (RFC 3262 §3); nor the tags of features it does not relay.
+ */
+const RELAYED_OPTION_TAGS = new Set(['timer']);
+const optionTags = (values: string[]): string[] => values.flatMap((v) => v.split(',')).map((t) => t.trim().toLowerCase()).filter(Boolean);
+
+/** The Supported header for the other leg's copy of `req` (RELAYED_OPTION_TAGS), or none. */
+function relayedSupported(req: SipRequest): [string, string][] {
+  const tags = [...new Set(optionTags(req.headers.getAll('Supported')).filter((t) => RELAYED_OPTION_TAGS.has(t)))];
+  return tags.length > 0 ? [['Supported', tags.join(', ')]] : [];
+}
+
+/**
+ * The session-timer headers (RFC 4028 §9) of a 2xx to an INVITE or UPDATE, for the 2xx to the other
+ * leg: the interval and refresher the answerer chose, and `Require: timer` when it required it. So
+ * the refresher it named refreshes the session end to end (Tandem relays the refreshes) instead of
+ * the session expiring mid-call because the side that should refresh never heard of it.
+ */
+function sessionTimerHeaders(res: SipResponse): [string, string][] {
+  const out: [string, string][] = [];
+  const se = res.headers.get('Session-Expires');
+  if (se !== undefined) out.push(['Session-Expires', se]);
+  if (optionTags(res.headers.getAll('Require')).includes('timer')) out.push(['Require', 'timer']);
+  return out;
+}
+
 /** The dialled string of a Request-URI: the user part of a sip/sips URI (unescaped), or a tel: number. */
 export function dialledOf(uri: SipRequest['uri']): string | null {
   if (isSipUri(uri)) return unescapedUser(uri);
@@ -378,10 +407,11 @@ export class B2bua {
     const headers: [string, string][] = [...id.headers];
     // RFC 5806: the numbers the call was forwarded from, the most recent first.
     for (let i = call.forwardedFrom.length - 1; i >= 0; i--) headers.push(['Diversion', `<sip:${call.forwardedFrom[i]}@${domain}>;reason=${call.diversionReasons[i]}`]);
-    for (const h of ['Allow', 'Supported', 'Session-Expires', 'Min-SE']) {
+    for (const h of ['Allow', 'Session-Expires', 'Min-SE']) {
       const v = a.headers.get(h);
       if (v !== undefined) headers.push([h, v]);
     }
+    headers.push(...relayedSupported(a));
     const contentType = a.headers.get('Content-Type');
     const invite = createRequest({
       method: 'INVITE', uri: ruri, from: id.from, to, callId: newCallId(), cseq: 1,
@@ -470,7 +500,7 @@ export class B2bua {
     const contact = this.contact(call.aSource.transport);
     const ok = call.a.reply(200, 'OK', {
       toTag: call.aTag,
-      headers: [['Contact', formatNameAddr(contact)]],
+      headers: [['Contact', formatNameAddr(contact)], ...sessionTimerHeaders(res)],
       ...(res.body.length > 0 ? { body: res.body, contentType: ct ?? 'application/sdp' } : {}),
     });
     this.retransmit2xx(call.a, ok);
@@ -753,7 +783,7 @@ export class B2bua {
       if (req.method === 'INVITE') this.answering.delete(from);
     };
     const ct = req.headers.get('Content-Type');
-    const extra: [string, string][] = [];
+    const extra: [string, string][] = relayedSupported(req);
     for (const h of ['Event', 'Info-Package', 'Session-Expires', 'Min-SE']) {
       const v = req.headers.get(h);
       if (v !== undefined) extra.push([h, v]);
@@ -792,7 +822,7 @@ export class B2bua {
           // RFC 3261 §13.3.1.4 and §20 Table 2: a 2xx to an INVITE (a re-INVITE too) carries a Contact; the
           // 2xx of UPDATE as well (RFC 3311 §5.2, a target refresh). Ours, as the peer reaches us.
           const sent = tx.reply(res.status, res.reason, {
-            ...(refresh ? { headers: [['Contact', formatNameAddr(from.contact)]] } : {}),
+            ...(refresh ? { headers: [['Contact', formatNameAddr(from.contact)], ...sessionTimerHeaders(res)] } : {}),
             ...(res.body.length > 0 ? { body: res.body, contentType: rct ?? 'application/sdp' } : {}),
           });
           if (refresh && req.method === 'INVITE') this.retransmit2xx(tx as InviteServerTransaction, sent, req.body.length > 0 ? undefined : sendAck);
