@@ -15,7 +15,8 @@
  * the caller and the caller's answer, in its ACK, to the callee (RFC 3264 §4). The same scripted phones
  * show glare handled as RFC 3261 §14.2 says: 491 to a re-INVITE that crosses one Tandem relayed the
  * other way, 500 with Retry-After to a re-INVITE overtaking the peer's own unanswered one; session
- * timers (RFC 4028) negotiated end to end, without 100rel offered to the callee. A scripted
+ * timers (RFC 4028) negotiated end to end, without 100rel offered to the callee; a callee's 488 reaching
+ * the caller as 488 where the call ends. A scripted
  * carrier shows its challenge (401, 407) to a request inside the call answered with the trunk's
  * credentials, on a call out to it and on a call in from it.
  */
@@ -373,6 +374,30 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       const bye = caller.inDialog(d, 'BYE');
       callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
       assert.equal((await bye).status, 200);
+    } finally {
+      for (const c of clients) await c.close();
+    }
+  });
+
+  test('a callee that accepts none of the offered media (488) — the call ends there (no voicemail, no forward): the caller gets 488 with why, not 480', { timeout: 30_000 }, async () => {
+    const clients: SipClient[] = [];
+    try {
+      const t = await makeAccount(s.h);
+      const a = await makePhone(s.h, t);
+      const b = await makePhone(s.h, t, { features: { voicemail: false } });
+      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
+      clients.push(ca, cb);
+      const caller = new ScriptedUa(ca, a);
+      const callee = new ScriptedUa(cb, b);
+      assert.equal((await callee.register()).final.status, 200);
+      const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
+      const invite = await cb.next((m) => m.method === 'INVITE', 10_000);
+      callee.reply(invite, 488, 'Not Acceptable Here', { toTag: 'callee488' });
+      const { final } = await inviting;
+      assert.equal(final.status, 488);
+      assert.equal(final.header('Reason'), 'SIP;cause=488;text="The callee\'s phone accepts none of the offered media (codecs)"');
+      await cb.next((m) => m.method === 'ACK', 5000); // Tandem ACKs the callee's 488 (§17.1.1.3)
     } finally {
       for (const c of clients) await c.close();
     }

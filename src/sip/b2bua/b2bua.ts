@@ -12,7 +12,8 @@
  * - the ring timer (the plan's ring time) cancels every leg and takes the no-answer branch;
  * - busy: a leg answering 486/600, or the target already in a call while its call waiting is off,
  *   takes the busy branch; nothing reachable (no registration, every leg failing otherwise) takes
- *   the unreachable branch;
+ *   the unreachable branch (where that branch ends the call and every leg refused the offered media
+ *   with 488/606, the caller gets 488);
  * - a branch forwards (a Tandem number is planned again, with the hop count; anything else goes to
  *   the carrier — the engine already checked the permission), ends busy (486), ends (480), or would
  *   go to voicemail, which does not exist yet: 480 with a Reason saying so, never a fake success.
@@ -534,12 +535,18 @@ export class B2bua {
       if (call.targetNumber) this.busyAdd(call.targetNumber, -1);
       return this.fail(call, best, `The carrier answered ${best}`);
     }
+    // Every leg refused the caller's session description (RFC 3261 §21.4.26, §21.6.4): the unreachable
+    // branch still applies (a forward may reach a phone that takes it), but where it just ends the
+    // call, the caller gets 488 and why rather than "cannot be reached".
+    if (stages.onUnreachable.action === 'end' && statuses.every((s) => s === 488 || s === 606)) {
+      return this.afterRinging(call, stages.onUnreachable, 'unreachable', 488, "The callee's phone accepts none of the offered media (codecs)");
+    }
     this.afterRinging(call, stages.onUnreachable, 'unreachable');
   }
 
-  private afterRinging(call: Call, f: Fallback, why: Branch, status?: number): void {
+  private afterRinging(call: Call, f: Fallback, why: Branch, status?: number, explanation?: string): void {
     if (call.targetNumber) this.busyAdd(call.targetNumber, -1);
-    this.fallback(call, f, why, status);
+    this.fallback(call, f, why, status, explanation);
   }
 
   /** Takes a branch of the plan (module header). */
