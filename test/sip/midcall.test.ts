@@ -238,19 +238,25 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
     }
   });
   /**
-   * Two scripted phones of a new account on UDP (their sockets added to `clients`), the callee
-   * registered, and a call from one to the other answered with To tag `toTag` and ACKed.
+   * Two scripted phones of a new account on UDP (their sockets added to `clients`; the callee's number
+   * with `calleeFeatures`), the callee registered.
    */
-  async function answeredScriptedCall(clients: SipClient[], toTag: string) {
+  async function scriptedPhones(clients: SipClient[], calleeFeatures?: Record<string, unknown>) {
     const t = await makeAccount(s.h);
     const a = await makePhone(s.h, t);
-    const b = await makePhone(s.h, t);
+    const b = await makePhone(s.h, t, calleeFeatures ? { features: calleeFeatures } : {});
     const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
     const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
     clients.push(ca, cb);
     const caller = new ScriptedUa(ca, a);
     const callee = new ScriptedUa(cb, b);
     assert.equal((await callee.register()).final.status, 200);
+    return { t, b, ca, cb, caller, callee };
+  }
+
+  /** scriptedPhones, and a call from one to the other answered with To tag `toTag` and ACKed. */
+  async function answeredScriptedCall(clients: SipClient[], toTag: string) {
+    const { t, b, ca, cb, caller, callee } = await scriptedPhones(clients);
     const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
     const first = await cb.next((m) => m.method === 'INVITE', 10_000);
     callee.reply(first, 200, 'OK', { toTag, headers: [`Contact: ${callee.contact}`], body: sdp('127.0.0.1', 42000, 'answer') });
@@ -335,15 +341,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
   test('session timers (RFC 4028) end to end, and no 100rel (RFC 3262) offered to the callee: its Session-Expires and Require: timer reach the caller in the 2xx, of the call and of a refresh', { timeout: 30_000 }, async () => {
     const clients: SipClient[] = [];
     try {
-      const t = await makeAccount(s.h);
-      const a = await makePhone(s.h, t);
-      const b = await makePhone(s.h, t);
-      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
-      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
-      clients.push(ca, cb);
-      const caller = new ScriptedUa(ca, a);
-      const callee = new ScriptedUa(cb, b);
-      assert.equal((await callee.register()).final.status, 200);
+      const { t, b, cb, caller, callee } = await scriptedPhones(clients);
       const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, {
         body: sdp('127.0.0.1', 41000, 'offer'), headers: ['Supported: 100rel, timer, replaces', 'Session-Expires: 1800', 'Min-SE: 90'],
       });
@@ -382,15 +380,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
   test('a callee that accepts none of the offered media (488) — the call ends there (no voicemail, no forward): the caller gets 488 with why, not 480', { timeout: 30_000 }, async () => {
     const clients: SipClient[] = [];
     try {
-      const t = await makeAccount(s.h);
-      const a = await makePhone(s.h, t);
-      const b = await makePhone(s.h, t, { features: { voicemail: false } });
-      const ca = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
-      const cb = await openClient('UDP', { host: '127.0.0.1', port: s.udpPort });
-      clients.push(ca, cb);
-      const caller = new ScriptedUa(ca, a);
-      const callee = new ScriptedUa(cb, b);
-      assert.equal((await callee.register()).final.status, 200);
+      const { t, b, cb, caller, callee } = await scriptedPhones(clients, { voicemail: false });
       const inviting = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer') });
       const invite = await cb.next((m) => m.method === 'INVITE', 10_000);
       callee.reply(invite, 488, 'Not Acceptable Here', { toTag: 'callee488' });
