@@ -15,9 +15,9 @@
  * the caller and the caller's answer, in its ACK, to the callee (RFC 3264 §4). The same scripted phones
  * show glare handled as RFC 3261 §14.2 says: 491 to a re-INVITE that crosses one Tandem relayed the
  * other way, 500 with Retry-After to a re-INVITE overtaking the peer's own unanswered one; session
- * timers (RFC 4028) negotiated end to end, without 100rel offered to the callee; a callee's 488 reaching
- * the caller as 488 where the call ends. A scripted
- * carrier shows its challenge (401, 407) to a request inside the call answered with the trunk's
+ * timers (RFC 4028) negotiated end to end, without 100rel offered to the callee, and a callee's 422
+ * reaching the caller with its Min-SE; a callee's 488 reaching the caller as 488 where the call ends.
+ * A scripted carrier shows its challenge (401, 407) to a request inside the call answered with the trunk's
  * credentials, on a call out to it and on a call in from it.
  */
 import assert from 'node:assert/strict';
@@ -388,6 +388,34 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       assert.equal(final.status, 488);
       assert.equal(final.header('Reason'), 'SIP;cause=488;text="The callee\'s phone accepts none of the offered media (codecs)"');
       await cb.next((m) => m.method === 'ACK', 5000); // Tandem ACKs the callee's 488 (§17.1.1.3)
+    } finally {
+      for (const c of clients) await c.close();
+    }
+  });
+
+  test('a callee that wants a longer session interval (422, RFC 4028 §6): the caller gets the 422 with its Min-SE, and calling again with it is answered', { timeout: 30_000 }, async () => {
+    const clients: SipClient[] = [];
+    try {
+      const { t, b, cb, caller, callee } = await scriptedPhones(clients);
+      const short = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer'), headers: ['Supported: timer', 'Session-Expires: 90'] });
+      const first = await cb.next((m) => m.method === 'INVITE', 10_000);
+      assert.equal(first.header('Session-Expires'), '90');
+      callee.reply(first, 422, 'Session Interval Too Small', { toTag: 'callee422', headers: ['Min-SE: 1800'] });
+      const refused = (await short).final;
+      assert.equal(refused.status, 422);
+      assert.equal(refused.header('Min-SE'), '1800');
+      assert.equal(refused.header('Reason'), 'SIP;cause=422;text="The callee needs a session interval of at least 1800 s"');
+
+      const longer = caller.request('INVITE', `sip:${b.extension}@${t.domain}`, { body: sdp('127.0.0.1', 41000, 'offer', 2), headers: ['Supported: timer', 'Session-Expires: 1800', 'Min-SE: 1800'] });
+      const second = await cb.next((m) => m.method === 'INVITE' && m.header('Session-Expires') === '1800', 10_000);
+      callee.reply(second, 200, 'OK', { toTag: 'callee1800', headers: [`Contact: ${callee.contact}`, 'Session-Expires: 1800;refresher=uac', 'Require: timer'], body: sdp('127.0.0.1', 42000, 'answer') });
+      const answered = await longer;
+      assert.equal(answered.final.status, 200);
+      const d = caller.ack(answered);
+      await cb.next((m) => m.method === 'ACK' && m.header('Call-ID') === second.header('Call-ID'), 5000);
+      const bye = caller.inDialog(d, 'BYE');
+      callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
+      assert.equal((await bye).status, 200);
     } finally {
       for (const c of clients) await c.close();
     }

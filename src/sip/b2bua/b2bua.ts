@@ -13,7 +13,8 @@
  * - busy: a leg answering 486/600, or the target already in a call while its call waiting is off,
  *   takes the busy branch; nothing reachable (no registration, every leg failing otherwise) takes
  *   the unreachable branch (where that branch ends the call and every leg refused the offered media
- *   with 488/606, the caller gets 488);
+ *   with 488/606, the caller gets 488); every leg asking for a longer session interval (422) is no
+ *   branch: the caller gets the 422 with the largest Min-SE (RFC 4028 §6);
  * - a branch forwards (a Tandem number is planned again, with the hop count; anything else goes to
  *   the carrier — the engine already checked the permission), ends busy (486), ends (480), or would
  *   go to voicemail, which does not exist yet: 480 with a Reason saying so, never a fake success.
@@ -76,6 +77,8 @@ interface Leg {
   /** Final status received (0 = none yet). */
   status: number;
   authTried: boolean;
+  /** The Min-SE of the leg's 422 (RFC 4028 §6), if it answered one. */
+  minSe: number | null;
 }
 
 /** The caller side of a call as the records and the engine need it. */
@@ -419,7 +422,7 @@ export class B2bua {
       contact: this.contact(dest.transport), maxForwards: Math.max(0, (a.maxForwards ?? 70) - 1), headers,
       ...(a.body.length > 0 ? { body: a.body, contentType: contentType ?? 'application/sdp' } : {}),
     });
-    const leg: Leg = { call, target, invite, dest, tx: null, dialog: null, status: 0, authTried: false };
+    const leg: Leg = { call, target, invite, dest, tx: null, dialog: null, status: 0, authTried: false, minSe: null };
     call.legs.push(leg);
     this.byDialog.set(`${invite.callId}|${invite.from.params.get('tag')}`, { call, side: leg });
     this.sendLegInvite(leg);
@@ -470,6 +473,7 @@ export class B2bua {
         return;
       }
     }
+    if (res.status === 422) leg.minSe = Number.parseInt(res.headers.get('Min-SE') ?? '', 10) || null;
     this.onLegFinal(leg, res.status);
   }
 
@@ -527,6 +531,13 @@ export class B2bua {
     call.ringTimer = null;
     const stages = call.stages;
     const statuses = call.legs.map((l) => l.status);
+    // RFC 4028 §6: every leg wants a longer session interval than the caller offered. That is no
+    // branch of the plan: the caller gets the 422 with the largest Min-SE, and may call again with it.
+    const minSe = Math.max(0, ...call.legs.map((l) => l.minSe ?? 0));
+    if (statuses.every((s) => s === 422) && minSe > 0) {
+      if (call.targetNumber) this.busyAdd(call.targetNumber, -1);
+      return this.fail(call, 422, `The callee needs a session interval of at least ${minSe} s`, undefined, [['Min-SE', String(minSe)]]);
+    }
     if (statuses.some((s) => s === 486 || s === 600)) return this.afterRinging(call, stages.onBusy, 'busy');
     if (statuses.some((s) => s === 603)) return this.afterRinging(call, { action: 'end' }, 'declined', 603);
     if (call.legs.every((l) => l.target.kind === 'trunk') && call.plan === null) {
@@ -586,10 +597,10 @@ export class B2bua {
   }
 
   /** Ends a call that was never answered: the final answer to A with a Reason, then records. */
-  private fail(call: Call, status: number, text: string, result?: CallResult): void {
+  private fail(call: Call, status: number, text: string, result?: CallResult, headers: [string, string][] = []): void {
     if (call.stage === 'ended') return;
     call.log.info({ status, reason: text }, 'refused');
-    call.a.reply(status, undefined, { toTag: call.aTag, headers: [reasonHeader(status, text)] });
+    call.a.reply(status, undefined, { toTag: call.aTag, headers: [reasonHeader(status, text), ...headers] });
     const r: CallResult = result ?? (status === 486 || status === 600 ? 'busy' : status === 403 || status === 404 || status === 484 || status === 485 || status === 603 ? 'rejected' : 'failed');
     this.end(call, r, status);
   }
