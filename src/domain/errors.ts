@@ -95,3 +95,8 @@ export class AppError extends Error {
 
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} was not found`);
 export const invalid = (field: string, detail: string): AppError => new AppError('validation_failed', detail, field);
+
+/** A [from, to) time filter whose end is not after its start, refused naming "to". */
+export function checkTimeRange(from: string | undefined, to: string | undefined): void {
+  if (from && to && Date.parse(from) >= Date.parse(to)) throw invalid('to', '"to" must be later than "from"');
+}

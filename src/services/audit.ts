@@ -1,5 +1,5 @@
 /** Reading the audit log: account admins read their account's rows, newest first. */
-import { invalid } from '../domain/errors.ts';
+import { checkTimeRange } from '../domain/errors.ts';
 import { decodeCursor, toPage, type Page } from '../store/pagination.ts';
 import { accountOf, inAccount, type Ctx } from './context.ts';
 
@@ -38,7 +38,7 @@ export interface AuditQuery {
 
 export async function listAudit(ctx: Ctx, q: AuditQuery): Promise<Page<AuditRow>> {
   const after = decodeCursor(q.cursor, 1);
-  if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) throw invalid('to', '"to" must be later than "from"');
+  checkTimeRange(q.from, q.to);
   const accountId = accountOf(ctx);
   const rows = await inAccount(ctx, (tx) =>
     tx.sql.query(

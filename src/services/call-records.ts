@@ -14,7 +14,7 @@
  * Reading: the call log per account (admins, operators with Tandem-Account), per site (site admins)
  * and per user (a user sees only the legs they are a party of); a leg nobody may see answers 404.
  */
-import { AppError, invalid, notFound } from '../domain/errors.ts';
+import { AppError, checkTimeRange, invalid, notFound } from '../domain/errors.ts';
 import { isUuid, newId } from '../domain/ids.ts';
 import { parseNumber } from '../domain/phone.ts';
 import { callbackFor, partyForAccount, type Callback } from '../routing/callback.ts';
@@ -219,7 +219,7 @@ export interface CallLogQuery {
 /** The call log, newest first (see {@link visibilityFor} for who sees what). */
 export async function listCallRecordsFor(ctx: Ctx, q: CallLogQuery): Promise<Page<CallRecord>> {
   const after = decodeCursor(q.cursor, 2);
-  if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) throw invalid('to', '"to" must be later than "from"');
+  checkTimeRange(q.from, q.to);
   const v = await visibilityFor(ctx, q.userId);
   const accountId = accountOf(ctx);
   const rows = await inAccount(ctx, async (tx) => {

@@ -30,7 +30,7 @@ import { openClient, type SipClient, type SipMsg } from './support/client.ts';
 import { sleep } from './support/ports.ts';
 import { makePhone, startSipServer, type SipTestServer } from './support/tandem.ts';
 import { requireTool } from './support/tools.ts';
-import { ScriptedUa, sdp } from './support/ua.ts';
+import { ScriptedUa, sdp, type UacDialog } from './support/ua.ts';
 
 const skip = requireTool('sipp');
 
@@ -237,6 +237,13 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       for (const c of clients) await c.close();
     }
   });
+  /** The caller hangs up (RFC 3261 §15.1.1): the callee answers the BYE Tandem relays, and the caller's BYE gets 200. */
+  async function callerHangsUp(caller: ScriptedUa, d: UacDialog, callee: ScriptedUa, cb: SipClient): Promise<void> {
+    const bye = caller.inDialog(d, 'BYE');
+    callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
+    assert.equal((await bye).status, 200);
+  }
+
   /**
    * Two scripted phones of a new account on UDP (their sockets added to `clients`; the callee's number
    * with `calleeFeatures`), the callee registered.
@@ -289,9 +296,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       assert.equal(ack.header('Content-Type'), 'application/sdp');
       assert.equal(ack.body.toString('latin1'), answer, 'the caller\'s answer reached the callee in the ACK, unchanged');
 
-      const bye = caller.inDialog(d, 'BYE');
-      callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
-      assert.equal((await bye).status, 200);
+      await callerHangsUp(caller, d, callee, cb);
       await sleep(300);
       assert.equal(cb.received.filter((m) => m.method === 'ACK').length, 2, 'one ACK per 2xx');
     } finally {
@@ -330,9 +335,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       const atCaller = await ca.next((m) => m.method === 'INVITE' && m.body.toString('latin1').includes('callee-retry'), 5000);
       caller.reply(atCaller, 200, 'OK', { headers: [`Contact: ${caller.contact}`], body: sdp('127.0.0.1', 41000, 'caller-answer', 3) });
       assert.equal((await retry).status, 200);
-      const bye = caller.inDialog(d, 'BYE');
-      callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
-      assert.equal((await bye).status, 200);
+      await callerHangsUp(caller, d, callee, cb);
     } finally {
       for (const c of clients) await c.close();
     }
@@ -369,9 +372,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       assert.equal(refreshed.header('Session-Expires'), '1800;refresher=uac');
       assert.equal(refreshed.header('Require'), 'timer');
 
-      const bye = caller.inDialog(d, 'BYE');
-      callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
-      assert.equal((await bye).status, 200);
+      await callerHangsUp(caller, d, callee, cb);
     } finally {
       for (const c of clients) await c.close();
     }
@@ -413,9 +414,7 @@ describe('in-dialog requests relayed by the B2BUA (SIPp caller and callee)', { s
       assert.equal(answered.final.status, 200);
       const d = caller.ack(answered);
       await cb.next((m) => m.method === 'ACK' && m.header('Call-ID') === second.header('Call-ID'), 5000);
-      const bye = caller.inDialog(d, 'BYE');
-      callee.reply(await cb.next((m) => m.method === 'BYE', 5000), 200, 'OK');
-      assert.equal((await bye).status, 200);
+      await callerHangsUp(caller, d, callee, cb);
     } finally {
       for (const c of clients) await c.close();
     }

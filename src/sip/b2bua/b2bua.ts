@@ -719,20 +719,15 @@ export class B2bua {
    * Sends a request in `dialog` (RFC 3261 §12.2.1.1). A 401/407 from a carrier trunk whose credentials
    * we hold is answered once (§22.2, as for the first INVITE): the request again with a new CSeq
    * (§8.1.3.5) and the Authorization; only the answer to that reaches `handler`. Anyone else's
-   * challenge is not ours to answer and reaches `handler` as it is. `onSent` learns each request sent
-   * (the ACK of a re-INVITE's 2xx takes the CSeq of the one answered). Throws when the peer cannot be
+   * challenge is not ours to answer and reaches `handler` as it is. Throws when the peer cannot be
    * reached at all.
    */
-  private sendInDialog(
-    call: Call, dialog: Dialog, method: string, opts: Parameters<Dialog['request']>[1], handler: ClientTransactionHandler, onSent?: (req: SipRequest) => void,
-  ): void {
+  private sendInDialog(call: Call, dialog: Dialog, method: string, opts: Parameters<Dialog['request']>[1], handler: ClientTransactionHandler): void {
     const creds = this.trunkCredentials(call, dialog);
     let challenged = false;
-    const send = (auth: [string, string] | null): SipRequest => {
+    const send = (auth: [string, string] | null): void => {
       const req = dialog.request(method, { ...opts, headers: [...(opts?.headers ?? []), ...(auth ? [auth] : [])] });
-      onSent?.(req);
       this.d.tl.request(req, dialog.peer, creds ? answering : handler);
-      return req;
     };
     const answering: ClientTransactionHandler = {
       ...handler,
@@ -806,14 +801,13 @@ export class B2bua {
       const v = req.headers.get(h);
       if (v !== undefined) extra.push([h, v]);
     }
-    /** The request relayed (the one after a carrier's challenge, if there was one). */
-    let relayed: SipRequest | null = null;
+    /** The CSeq of the relayed re-INVITE once answered (a new one after a carrier's challenge); 0 before. */
+    let answeredSeq = 0;
     /** The ACK we sent for the 2xx of a relayed re-INVITE (re-sent for its retransmissions, §13.2.2.4). */
     let ackSent: SipRequest | null = null;
-    let answered = false;
     const sendAck = (from: SipRequest | null): void => {
       const body = from?.body ?? Buffer.alloc(0);
-      ackSent = to.request('ACK', { seq: relayed!.cseq.seq, ...(body.length > 0 ? { body, contentType: from!.headers.get('Content-Type') ?? 'application/sdp' } : {}) });
+      ackSent = to.request('ACK', { seq: answeredSeq, ...(body.length > 0 ? { body, contentType: from!.headers.get('Content-Type') ?? 'application/sdp' } : {}) });
       this.d.tl.sendStateless(ackSent, to.peer).catch(() => undefined);
     };
     try {
@@ -824,11 +818,11 @@ export class B2bua {
           const refresh = (req.method === 'INVITE' || req.method === 'UPDATE') && res.status >= 200 && res.status < 300;
           if (req.method === 'INVITE' && refresh) {
             // A retransmitted 2xx (RFC 6026 §8.4): ACKed again once we have ACKed it, nothing more.
-            if (answered) {
+            if (answeredSeq !== 0) {
               if (ackSent) this.d.tl.sendStateless(ackSent, to.peer).catch(() => undefined);
               return;
             }
-            answered = true;
+            answeredSeq = res.cseq.seq;
             // An offer in the re-INVITE: the ACK carries nothing, send it now. No offer (RFC 3261 §14.1,
             // RFC 3264 §4): the 2xx carries the offer and the ACK the answer, so the ACK waits for the one
             // from the other side (below, `retransmit2xx`) and carries its body.
@@ -853,8 +847,6 @@ export class B2bua {
           settled();
           tx.reply(503, 'Service Unavailable');
         },
-      }, (sent) => {
-        relayed = sent;
       });
     } catch {
       settled();

@@ -6,6 +6,10 @@ import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
+/** Closes the sockets (one that failed to bind is closed already: nothing to wait for). */
+const closeAll = (socks: ReturnType<typeof createSocket>[]): Promise<unknown> =>
+  Promise.all(socks.map((s) => new Promise<void>((resolve) => { try { s.close(() => resolve()); } catch { resolve(); } })));
+
 /** A UDP port on 127.0.0.1 that was free a moment ago (the OS picks it; we close it again). */
 export async function freeUdpPort(): Promise<number> {
   const [port] = await freeUdpPorts(1);
@@ -30,7 +34,7 @@ export async function freeUdpPorts(count: number): Promise<number[]> {
     }
     return socks.map((s) => s.address().port);
   } finally {
-    await Promise.all(socks.map((s) => new Promise<void>((resolve) => { try { s.close(() => resolve()); } catch { resolve(); } })));
+    await closeAll(socks);
   }
 }
 
@@ -66,7 +70,7 @@ export async function freeUdpPortBlock(count: number): Promise<number> {
       });
       socks.push(sock);
     }
-    await Promise.all(socks.map((s) => new Promise<void>((resolve) => { try { s.close(() => resolve()); } catch { resolve(); } })));
+    await closeAll(socks);
     if (ok) return base;
   }
   throw new Error(`no block of ${count} free UDP ports found between 20000 and 32000`);

@@ -1,7 +1,8 @@
 /**
  * The account's audit log (GET /v1/audit): who changed what and when, newest first, filtered as the
- * API allows (date range, who changed it, action, target id, request id) and paged with "Load more". An entry's details show the
- * before and after the server recorded (secrets are redacted by the server before they are stored).
+ * API allows (date range, who changed it, action, target id, request id) and paged with "Load more".
+ * An entry's details show the before and after the server recorded (secrets are redacted by the
+ * server before they are stored).
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -159,7 +160,8 @@ export default function Audit() {
     go(draft);
   };
 
-  const filterFields = ['from', 'to', 'actorId', 'action', 'targetId', 'requestId', 'query.from', 'query.to', 'query.actorId', 'query.action', 'query.targetId', 'query.requestId'];
+  // a refused filter is named by the service ("to") or by the schema ("query.to")
+  const filterFields = Object.keys(none).flatMap((f) => [f, `query.${f}`]);
   const err = list.error;
   const columns: Column<Entry>[] = [
     { header: 'Time', cell: (e) => formatTime(e.at), className: 'nowrap' },

@@ -145,7 +145,8 @@ export default function CallLog() {
     setParams(new URLSearchParams(), { replace: true });
   };
 
-  const filterFields = ['from', 'to', 'direction', 'userId', 'number', 'query.from', 'query.to', 'query.direction', 'query.userId', 'query.number'];
+  // a refused filter is named by the service ("to") or by the schema ("query.to")
+  const filterFields = ['from', 'to', 'direction', 'userId', 'number'].flatMap((f) => [f, `query.${f}`]);
   const err = list.error;
   const columns: Column<CallRecord>[] = [
     { header: 'Time', cell: (r) => <TimeCell iso={r.startedAt} />, className: 'nowrap' },

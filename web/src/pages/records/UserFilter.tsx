@@ -8,9 +8,10 @@ import { api, call, type Answer } from '../../api/client.ts';
 import { useLoad } from '../../components/data.ts';
 import { useDebounced } from '../../components/paging.tsx';
 import { SelectField, TextField } from '../../components/ui.tsx';
+import { fullName } from '../people/peopleCommon.ts';
 
 type User = Answer<'/v1/users', 'get'>['items'][number];
-const userLabel = (u: User) => `${u.firstName} ${u.lastName}${u.extension ? ` (${u.extension})` : ''}`;
+const userLabel = (u: User) => `${fullName(u)}${u.extension ? ` (${u.extension})` : ''}`;
 
 export function UserFilter({ label, anyone, userId, onChange, error }: {
   label: string;
